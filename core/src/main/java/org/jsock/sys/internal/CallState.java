@@ -1,0 +1,54 @@
+package org.jsock.sys.internal;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Per-thread native scratch for the calls: the errno capture segment, a few small cells for
+ * {@code socklen_t*} and option values, and a growable buffer through which heap arrays are copied.
+ *
+ * <p>One per thread, never shared, so no call races another on its scratch. Memory is freed by the GC
+ * when the thread (and so this object) is gone; it is allocated once per thread, not per call.
+ */
+public final class CallState {
+    private static final ThreadLocal<CallState> CURRENT = ThreadLocal.withInitial(CallState::new);
+
+    /** Smallest heap-copy buffer: one maximum UDP datagram fits. */
+    private static final long MIN_BUFFER = 64 * 1024;
+
+    private final Arena arena = Arena.ofAuto();
+    /** Where each downcall stores errno. */
+    public final MemorySegment capture = arena.allocate(Libc.CAPTURE_LAYOUT);
+    /** Two socklen_t cells: {@code len} for the call, {@code len2} for a second length. */
+    public final MemorySegment len = arena.allocate(ValueLayout.JAVA_INT);
+    public final MemorySegment len2 = arena.allocate(ValueLayout.JAVA_INT);
+    /** A sockaddr_storage-sized cell. */
+    public final MemorySegment addr = arena.allocate(128, 8);
+    /** Option values and other small structs (tcp_info is the largest, well under 512 bytes). */
+    public final MemorySegment small = arena.allocate(512, 8);
+    /** errno of this thread's last failed call, as C's errno would read. */
+    public int lastErrno;
+
+    private MemorySegment buffer = MemorySegment.NULL;
+
+    public static CallState get() {
+        return CURRENT.get();
+    }
+
+    /** Reads errno from the capture segment and remembers it as this thread's errno. */
+    public int errno() {
+        int e = Libc.errno(capture);
+        lastErrno = e;
+        return e;
+    }
+
+    /** A native buffer of at least {@code size} bytes, reused across calls on this thread. */
+    public MemorySegment buffer(long size) {
+        if (buffer.byteSize() < size) {
+            long cap = Math.max(MIN_BUFFER, Long.highestOneBit(Math.max(1, size - 1)) << 1);
+            buffer = Arena.ofAuto().allocate(cap, 16);
+        }
+        return buffer;
+    }
+}
