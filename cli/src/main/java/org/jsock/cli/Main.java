@@ -19,7 +19,8 @@ import java.util.Arrays;
  * name resolution, and {@code --trace}, which prints every socket call as strace does.
  */
 @Command(name = "jsock", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        subcommands = {DemoCommand.class, ExampleCommand.class, ResolveCommand.class, AutoComplete.GenerateCompletion.class,
+        subcommands = {DemoCommand.class, ExampleCommand.class, ConnectCommand.class, ListenCommand.class,
+                ServeCommand.class, ResolveCommand.class, AutoComplete.GenerateCompletion.class,
                 CommandLine.HelpCommand.class},
         description = {
                 "The Berkeley sockets API from Java, and netcat-style tools built on it.",

@@ -1,0 +1,92 @@
+package org.jsock.cli;
+
+import org.jsock.net.Family;
+import org.jsock.net.SockAddr;
+import org.jsock.net.SockType;
+import org.jsock.net.Socket;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.FileInputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+@Command(name = "connect", sortOptions = false,
+        description = {
+                "Connect to a server and copy stdin to it and its replies to stdout, like nc.",
+                "",
+                "Calls: getaddrinfo, socket, connect, then send/recv until the server closes. When stdin",
+                "ends, shutdown(SHUT_WR) tells the server no more data is coming (a half-close, as nc -N),",
+                "and replies are still read until the server closes its side.",
+                "With -u: a UDP socket; connect() only fixes the destination, and each read of stdin is sent",
+                "as one datagram with send().",
+                ""},
+        footer = {"", "Examples:",
+                "  echo hello | jsock connect 127.0.0.1 7        talk to an echo server",
+                "  jsock connect -6 ::1 8080",
+                "  jsock connect -w 3 example.test 80            give up if not connected in 3 s",
+                "  echo ping | jsock connect -u 127.0.0.1 9000    one datagram, print the reply",
+                "  jsock connect --unix /tmp/app.sock",
+                "  jsock --trace connect 127.0.0.1 9             see the refused connect as strace shows it"})
+final class ConnectCommand implements Callable<Integer> {
+    static final class Ip {
+        @Option(names = "-4", description = "IPv4 only.") boolean v4;
+        @Option(names = "-6", description = "IPv6 only.") boolean v6;
+    }
+
+    @ArgGroup(exclusive = true) Ip ip = new Ip();
+
+    @Option(names = "-u", description = "UDP instead of TCP.") boolean udp;
+
+    @Option(names = "-w", paramLabel = "SECS", description = "Connect timeout; with -u, how long to wait for replies after stdin ends (default 2).")
+    Integer wait;
+
+    @Option(names = "--unix", paramLabel = "PATH", description = "Connect to a Unix socket (a path, or @name for an abstract one).")
+    String unix;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "HOST") String host;
+    @Parameters(index = "1", arity = "0..1", paramLabel = "PORT") String port;
+
+    @ParentCommand Main main;
+
+    @Override
+    public Integer call() throws Exception {
+        if (wait != null && wait < 0) throw CliException.usage("-w must be >= 0, got " + wait);
+        SockAddr target;
+        SockType type = udp ? SockType.DGRAM : SockType.STREAM;
+        if (unix != null) {
+            if (host != null) throw CliException.usage("--unix takes no HOST PORT");
+            try {
+                target = unix.startsWith("@") ? SockAddr.Unix.abstractName(unix.substring(1)) : SockAddr.Unix.path(unix);
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage(e.getMessage());
+            }
+        } else {
+            if (host == null || port == null) throw CliException.usage("connect needs HOST and PORT (or --unix PATH)");
+            int p = Inputs.port(port);
+            Family f = ip.v4 ? Family.INET : ip.v6 ? Family.INET6 : null;
+            target = Inputs.resolve(host, p, f, type, "connect");
+        }
+        boolean verbose = main.verbose.length > 0;
+        try (Socket s = Socket.open(target.family(), type)) {
+            try {
+                if (wait != null && !udp) s.connect(target, Duration.ofSeconds(wait));
+                else s.connect(target);
+            } catch (IOException e) {
+                throw CliException.network("connect " + target, e);
+            }
+            if (verbose) System.err.println("jsock: connected to " + target + " from " + s.localAddress());
+            var in = new FileInputStream(FileDescriptor.in);
+            var out = new FileOutputStream(FileDescriptor.out);
+            if (udp) Relay.datagram(s, in, out, Duration.ofSeconds(wait == null ? 2 : wait), target.toString());
+            else Relay.stream(s, in, out, false, target.toString());
+        }
+        return 0;
+    }
+}
