@@ -17,7 +17,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-@Command(name = "connect", sortOptions = false,
+@Command(name = "connect", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
                 "Connect to a server and copy stdin to it and its replies to stdout, like nc.",
                 "",

@@ -16,9 +16,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-@Command(name = "demo",
+@Command(name = "demo", mixinStandardHelpOptions = true,
         description = {
-                "Watch the socket calls happen. Runs the seeds' programs in one process over loopback:",
+                "Watch the socket calls happen: the seeds' programs, traced as strace would.",
+                "",
+                "Runs the seeds' programs in one process over loopback:",
                 "seed 000's hello server and client, then seed 002's echo server and tcp_client, on the",
                 "sys level (the C calls, line by line). Each call is printed as strace prints it, with",
                 "its real fd, port and return value, labelled [server] or [client].",

@@ -10,9 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "example", sortOptions = false,
+@Command(name = "example", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "Run one of the seeds' programs, written in Java twice: ported line by line from the C",
+                "Run one of the seeds' programs (hello-server, tcp-client, resolve, ...).",
+                "",
+                "Each is written in Java twice: ported line by line from the C",
                 "on the sys level (socket(AF_INET, SOCK_STREAM, 0), bind, listen, ...), and on the typed",
                 "net level. Both print exactly what the C original prints. The C originals are in",
                 "examples/c/, and the tests run each Java program against them.",

@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 
-@Command(name = "listen", sortOptions = false,
+@Command(name = "listen", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
                 "Wait for a client and copy its data to stdout and stdin to it, like nc -l.",
                 "",

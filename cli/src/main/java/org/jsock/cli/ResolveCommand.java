@@ -14,8 +14,10 @@ import picocli.CommandLine.Parameters;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "resolve", sortOptions = false,
+@Command(name = "resolve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
+                "Resolve a host name (getaddrinfo), or an address (getnameinfo).",
+                "",
                 "Resolve a host name with getaddrinfo(3), as seed 002's resolve.c does, and print one line",
                 "per address: ' IPv4: 127.0.0.1'. Hints: AF_UNSPEC (or -4/-6), SOCK_STREAM.",
                 "With -r, look an address up the other way with getnameinfo(3). -v adds port, type and canonical name.",

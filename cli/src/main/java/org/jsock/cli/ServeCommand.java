@@ -18,9 +18,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
 
-@Command(name = "serve", sortOptions = false,
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "Run a classic service until interrupted: echo (RFC 862), discard (RFC 863),",
+                "Run a classic service: echo, discard, chargen or hello.",
+                "",
+                "Runs until interrupted: echo (RFC 862), discard (RFC 863),",
                 "chargen (RFC 864) or hello (seed 000: sends \"Hello from server!\\n\" and closes).",
                 "",
                 "Calls: socket, setsockopt(SO_REUSEADDR), bind, listen, then accept in a loop; each client",
