@@ -3,6 +3,7 @@ package org.jsock.net;
 import org.jsock.sys.ErrnoException;
 import org.jsock.sys.Sys;
 import org.jsock.sys.internal.CallState;
+import org.jsock.sys.internal.PreClose;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -169,7 +170,7 @@ public final class Socket implements Closeable {
             // ENOTCONN on an unconnected socket: the shutdown still wakes its waiters.
         }
         try {
-            Sys.dup2(DeadFd.FD, fd);
+            Sys.dup2(PreClose.fd(), fd);
         } catch (ErrnoException e) {
             throw new IllegalStateException("pre-close dup2 failed on fd " + fd, e);
         }
@@ -180,22 +181,6 @@ public final class Socket implements Closeable {
             Sys.close(fd);
         } catch (ErrnoException ignored) {
             // The fd is gone either way; nothing a caller could do.
-        }
-    }
-
-    /** One end of a socketpair whose other end is closed: reads give EOF, writes EPIPE. */
-    private static final class DeadFd {
-        static final int FD;
-        static {
-            try {
-                int[] sv = new int[2];
-                Sys.socketpair(Sys.AF_UNIX, Sys.SOCK_STREAM | Sys.SOCK_CLOEXEC, 0, sv);
-                Sys.shutdown(sv[0], Sys.SHUT_RDWR);
-                Sys.close(sv[1]);
-                FD = sv[0];
-            } catch (ErrnoException e) {
-                throw new ExceptionInInitializerError(e);
-            }
         }
     }
 

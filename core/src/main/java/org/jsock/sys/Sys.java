@@ -416,6 +416,37 @@ public final class Sys {
     public static final int ENOTRECOVERABLE = c("ENOTRECOVERABLE");
     public static final int ERFKILL = c("ERFKILL");
     public static final int EHWPOISON = c("EHWPOISON");
+    // epoll, eventfd, timerfd and clocks
+    public static final int EPOLLIN = c("EPOLLIN");
+    public static final int EPOLLPRI = c("EPOLLPRI");
+    public static final int EPOLLOUT = c("EPOLLOUT");
+    public static final int EPOLLERR = c("EPOLLERR");
+    public static final int EPOLLHUP = c("EPOLLHUP");
+    public static final int EPOLLRDNORM = c("EPOLLRDNORM");
+    public static final int EPOLLRDBAND = c("EPOLLRDBAND");
+    public static final int EPOLLWRNORM = c("EPOLLWRNORM");
+    public static final int EPOLLWRBAND = c("EPOLLWRBAND");
+    public static final int EPOLLMSG = c("EPOLLMSG");
+    public static final int EPOLLRDHUP = c("EPOLLRDHUP");
+    public static final int EPOLLEXCLUSIVE = c("EPOLLEXCLUSIVE");
+    public static final int EPOLLWAKEUP = c("EPOLLWAKEUP");
+    public static final int EPOLLONESHOT = c("EPOLLONESHOT");
+    public static final int EPOLLET = c("EPOLLET");
+    public static final int EPOLL_CTL_ADD = c("EPOLL_CTL_ADD");
+    public static final int EPOLL_CTL_DEL = c("EPOLL_CTL_DEL");
+    public static final int EPOLL_CTL_MOD = c("EPOLL_CTL_MOD");
+    public static final int EPOLL_CLOEXEC = c("EPOLL_CLOEXEC");
+    public static final int EFD_SEMAPHORE = c("EFD_SEMAPHORE");
+    public static final int EFD_NONBLOCK = c("EFD_NONBLOCK");
+    public static final int EFD_CLOEXEC = c("EFD_CLOEXEC");
+    public static final int TFD_NONBLOCK = c("TFD_NONBLOCK");
+    public static final int TFD_CLOEXEC = c("TFD_CLOEXEC");
+    public static final int TFD_TIMER_ABSTIME = c("TFD_TIMER_ABSTIME");
+    public static final int TFD_TIMER_CANCEL_ON_SET = c("TFD_TIMER_CANCEL_ON_SET");
+    public static final int CLOCK_REALTIME = c("CLOCK_REALTIME");
+    public static final int CLOCK_MONOTONIC = c("CLOCK_MONOTONIC");
+    public static final int CLOCK_BOOTTIME = c("CLOCK_BOOTTIME");
+
     // ==== byte order =========================================================================
 
     private static final boolean LITTLE = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
@@ -1228,6 +1259,122 @@ public final class Sys {
             if (r.equals(MemorySegment.NULL)) throw fail("inet_ntop", cs.errno());
             return dst.getString(0, StandardCharsets.US_ASCII);
         }
+    }
+
+    // ==== epoll, eventfd, timerfd ============================================================
+
+    /** {@code epoll_create1(2)}: a new epoll instance (pass EPOLL_CLOEXEC). */
+    public static int epoll_create1(int flags) throws ErrnoException {
+        CallState cs = CallState.get();
+        int r = Libc.epoll_create1(cs.capture, flags);
+        int e = r < 0 ? cs.errno() : 0;
+        if (Trace.ON) Trace.line("epoll_create1", Trace.flags("epollflag", flags), r, e);
+        if (r < 0) throw fail("epoll_create1", e);
+        return r;
+    }
+
+    public static int epoll_ctl(int epfd, int op, int fd, epoll_event event) throws ErrnoException {
+        return epoll_ctl(epfd, op, fd, seg(event));
+    }
+
+    /** {@code epoll_ctl(2)}: EPOLL_CTL_ADD, EPOLL_CTL_MOD or EPOLL_CTL_DEL {@code fd}. */
+    public static int epoll_ctl(int epfd, int op, int fd, MemorySegment event) throws ErrnoException {
+        CallState cs = CallState.get();
+        int r = Libc.epoll_ctl(cs.capture, epfd, op, fd, event);
+        int e = r < 0 ? cs.errno() : 0;
+        if (Trace.ON) Trace.line("epoll_ctl", epfd + ", " + Trace.name("epollctl", op) + ", " + fd + ", "
+                + (event.equals(MemorySegment.NULL) ? "NULL" : epollEvents(event, 1)), r, e);
+        if (r < 0) throw fail("epoll_ctl", e);
+        return r;
+    }
+
+    /** {@code epoll_wait(2)} into an array made by {@link epoll_event#array(int)}. */
+    public static int epoll_wait(int epfd, epoll_event[] events, int maxevents, int timeout) throws ErrnoException {
+        if (maxevents < 1 || maxevents > events.length) throw new IndexOutOfBoundsException("maxevents=" + maxevents + ", array has " + events.length);
+        MemorySegment first = events[0].segment();
+        MemorySegment arr = first.reinterpret((long) epoll_event.SIZEOF * maxevents);
+        for (int i = 1; i < maxevents; i++) {
+            if (events[i].segment().address() != first.address() + (long) epoll_event.SIZEOF * i) {
+                throw new IllegalArgumentException("epoll_wait needs a contiguous array: make it with epoll_event.array(n)");
+            }
+        }
+        return epoll_wait(epfd, arr, maxevents, timeout);
+    }
+
+    /**
+     * {@code epoll_wait(2)} into native memory holding {@code maxevents} epoll_event structs. Returns
+     * the number ready, 0 on timeout. EINTR is retried with the time that is left.
+     */
+    public static int epoll_wait(int epfd, MemorySegment events, int maxevents, int timeout) throws ErrnoException {
+        CallState cs = CallState.get();
+        long deadline = timeout > 0 ? System.nanoTime() + timeout * 1_000_000L : 0;
+        int r, e, t = timeout;
+        while (true) {
+            r = Libc.epoll_wait(cs.capture, epfd, events, maxevents, t);
+            e = r < 0 ? cs.errno() : 0;
+            if (r >= 0 || e != EINTR) break;
+            if (timeout > 0) t = (int) Math.max(0, (deadline - System.nanoTime()) / 1_000_000L);
+        }
+        if (Trace.ON) Trace.line("epoll_wait", epfd + ", " + (r > 0 ? epollEvents(events, r) : r == 0 ? "[]" : addr(events))
+                + ", " + maxevents + ", " + timeout, r, e);
+        if (r < 0) throw fail("epoll_wait", e);
+        return r;
+    }
+
+    private static String epollEvents(MemorySegment arr, int n) {
+        MemorySegment a = arr.reinterpret((long) epoll_event.SIZEOF * n);
+        StringBuilder sb = new StringBuilder(n > 1 || arr.byteSize() > epoll_event.SIZEOF ? "[" : "");
+        boolean list = sb.length() > 0;
+        for (int i = 0; i < n; i++) {
+            if (i > 0) sb.append(", ");
+            long d = epoll_event.data(a, i);
+            sb.append("{events=").append(Trace.flags("epoll", epoll_event.events(a, i))).append(", data={u32=")
+              .append(Integer.toUnsignedString((int) d)).append(", u64=").append(Long.toUnsignedString(d)).append("}}");
+        }
+        if (list) sb.append(']');
+        return sb.toString();
+    }
+
+    /** {@code eventfd(2)}: a counter fd that a write wakes and a read drains. */
+    public static int eventfd(int initval, int flags) throws ErrnoException {
+        CallState cs = CallState.get();
+        int r = Libc.eventfd(cs.capture, initval, flags);
+        int e = r < 0 ? cs.errno() : 0;
+        // glibc's eventfd() is the eventfd2 system call, and strace names it so.
+        if (Trace.ON) Trace.line("eventfd2", initval + ", " + Trace.flags("efd", flags), r, e);
+        if (r < 0) throw fail("eventfd", e);
+        return r;
+    }
+
+    /** {@code timerfd_create(2)}: a timer that becomes readable when it expires. */
+    public static int timerfd_create(int clockid, int flags) throws ErrnoException {
+        CallState cs = CallState.get();
+        int r = Libc.timerfd_create(cs.capture, clockid, flags);
+        int e = r < 0 ? cs.errno() : 0;
+        if (Trace.ON) Trace.line("timerfd_create", Trace.name("clock", clockid) + ", " + Trace.flags("tfd", flags), r, e);
+        if (r < 0) throw fail("timerfd_create", e);
+        return r;
+    }
+
+    /** {@code timerfd_settime(2)}; {@code old_value} may be null. */
+    public static int timerfd_settime(int fd, int flags, itimerspec new_value, itimerspec old_value) throws ErrnoException {
+        return timerfd_settime(fd, flags, new_value.segment(), seg(old_value));
+    }
+
+    public static int timerfd_settime(int fd, int flags, MemorySegment new_value, MemorySegment old_value) throws ErrnoException {
+        CallState cs = CallState.get();
+        int r = Libc.timerfd_settime(cs.capture, fd, flags, new_value, old_value);
+        int e = r < 0 ? cs.errno() : 0;
+        if (Trace.ON) Trace.line("timerfd_settime", fd + ", " + Trace.flags("tfdset", flags) + ", " + itimer(new_value) + ", "
+                + (old_value.equals(MemorySegment.NULL) ? "NULL" : itimer(old_value)), r, e);
+        if (r < 0) throw fail("timerfd_settime", e);
+        return r;
+    }
+
+    private static String itimer(MemorySegment s) {
+        MemorySegment a = s.reinterpret(itimerspec.SIZEOF);
+        return "{it_interval={tv_sec=" + a.get(JAVA_LONG, 0) + ", tv_nsec=" + a.get(JAVA_LONG, 8) + "}, it_value={tv_sec="
+                + a.get(JAVA_LONG, 16) + ", tv_nsec=" + a.get(JAVA_LONG, 24) + "}}";
     }
 
     /** The process id, as strace -f labels lines. */

@@ -101,6 +101,12 @@ public final class Libc {
             errnoCall("inet_ntop", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
     private static final MethodHandle STRERROR = plainCall("strerror", FunctionDescriptor.of(C_STRING, JAVA_INT));
     private static final MethodHandle GETPID = plainCall("getpid", i());
+    private static final MethodHandle EPOLL_CREATE1 = errnoCall("epoll_create1", i(JAVA_INT));
+    private static final MethodHandle EPOLL_CTL = errnoCall("epoll_ctl", i(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle EPOLL_WAIT = errnoCall("epoll_wait", i(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle EVENTFD = errnoCall("eventfd", i(JAVA_INT, JAVA_INT));
+    private static final MethodHandle TIMERFD_CREATE = errnoCall("timerfd_create", i(JAVA_INT, JAVA_INT));
+    private static final MethodHandle TIMERFD_SETTIME = errnoCall("timerfd_settime", i(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
 
     // Each wrapper turns the handle's Throwable into an Error: a downcall only throws on a linkage bug.
 
@@ -211,6 +217,25 @@ public final class Libc {
     }
     public static int getpid() {
         try { return (int) GETPID.invokeExact(); } catch (Throwable t) { throw bug(t); }
+    }
+
+    public static int epoll_create1(MemorySegment st, int flags) {
+        try { return (int) EPOLL_CREATE1.invokeExact(st, flags); } catch (Throwable t) { throw bug(t); }
+    }
+    public static int epoll_ctl(MemorySegment st, int epfd, int op, int fd, MemorySegment event) {
+        try { return (int) EPOLL_CTL.invokeExact(st, epfd, op, fd, event); } catch (Throwable t) { throw bug(t); }
+    }
+    public static int epoll_wait(MemorySegment st, int epfd, MemorySegment events, int max, int timeout) {
+        try { return (int) EPOLL_WAIT.invokeExact(st, epfd, events, max, timeout); } catch (Throwable t) { throw bug(t); }
+    }
+    public static int eventfd(MemorySegment st, int initval, int flags) {
+        try { return (int) EVENTFD.invokeExact(st, initval, flags); } catch (Throwable t) { throw bug(t); }
+    }
+    public static int timerfd_create(MemorySegment st, int clockid, int flags) {
+        try { return (int) TIMERFD_CREATE.invokeExact(st, clockid, flags); } catch (Throwable t) { throw bug(t); }
+    }
+    public static int timerfd_settime(MemorySegment st, int fd, int flags, MemorySegment value, MemorySegment old) {
+        try { return (int) TIMERFD_SETTIME.invokeExact(st, fd, flags, value, old); } catch (Throwable t) { throw bug(t); }
     }
 
     private static Error bug(Throwable t) {
