@@ -2,6 +2,7 @@
 module org.jsock.cli {
     requires org.jsock;
     requires org.jsock.examples;
+    requires org.jsock.server;
     requires info.picocli;
     opens org.jsock.cli to info.picocli;
 }

@@ -6,7 +6,10 @@ import org.jsock.net.SockOpt;
 import org.jsock.net.SockType;
 import org.jsock.net.Socket;
 import org.jsock.net.SocketClosedException;
-import org.jsock.sys.ErrnoException;
+import org.jsock.server.Model;
+import org.jsock.server.Server;
+import org.jsock.server.ServerConfig;
+import org.jsock.server.Services;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -14,24 +17,31 @@ import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Semaphore;
 
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
                 "Run a classic service: echo, discard, chargen or hello.",
                 "",
-                "Runs until interrupted: echo (RFC 862), discard (RFC 863),",
-                "chargen (RFC 864) or hello (seed 000: sends \"Hello from server!\\n\" and closes).",
+                "Runs until interrupted (SIGINT/SIGTERM shut it down gracefully: it stops accepting and lets",
+                "queued replies drain). Services: echo (RFC 862), discard (RFC 863), chargen (RFC 864), and",
+                "hello (seed 000: sends \"Hello from server!\\n\" and closes).",
                 "",
-                "Calls: socket, setsockopt(SO_REUSEADDR), bind, listen, then accept in a loop; each client",
-                "gets its own thread, which recv()s and send()s until the client closes. With -u the",
-                "service answers datagrams with recvfrom/sendto instead.",
+                "Calls: socket, setsockopt(SO_REUSEADDR), bind, listen, then accept and recv/send. How many",
+                "clients it serves at once is the --model, seed 004's question:",
+                "  iterative  one client at a time, as the seeds' servers are",
+                "  threads    a thread per connection, blocking calls",
+                "  virtual    a virtual thread per connection; would-block parks it on epoll",
+                "  loop       one epoll event loop for every connection (the default)",
+                "  loops      N event loops (--threads), each with its own SO_REUSEPORT listener",
+                "With -u the service answers datagrams with recvfrom/sendto instead.",
                 ""},
         footer = {"", "Examples:",
                 "  jsock serve echo --port 7007 &   echo hi | jsock connect 127.0.0.1 7007",
-                "  jsock serve chargen --port 1919 &   jsock connect 127.0.0.1 1919 | head -3",
+                "  jsock serve chargen --port 1919 --model virtual",
+                "  jsock serve echo --port 7007 --model loops --threads 2 -m 10000 --idle-timeout 30",
                 "  jsock serve echo -u --port 7007"})
 final class ServeCommand implements Callable<Integer> {
     enum Service { echo, discard, chargen, hello }
@@ -45,133 +55,100 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "HOST", description = "Address to bind (default: all, IPv4 and IPv6).")
     String host;
 
-    @Option(names = "-u", description = "UDP instead of TCP.") boolean udp;
+    @Option(names = "--model", paramLabel = "MODEL", defaultValue = "loop",
+            description = "iterative, threads, virtual, loop or loops (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Event loops for --model loops (default: the number of cores).")
+    Integer threads;
 
     @Option(names = "-m", paramLabel = "MAXCONN", description = "At most this many clients at once; more are accepted and closed at once.")
     Integer maxConn;
 
+    @Option(names = "--idle-timeout", paramLabel = "SECS", description = "Drop a client after this long with no traffic either way.")
+    Double idle;
+
+    @Option(names = "--read-timeout", paramLabel = "SECS", description = "Drop a client after this long without receiving from it (slowloris).")
+    Double read;
+
+    @Option(names = "-u", description = "UDP instead of TCP.") boolean udp;
+
     @ParentCommand Main main;
 
-    static final byte[] HELLO = "Hello from server!\n".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] HELLO = "Hello from server!\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     @Override
     public Integer call() throws Exception {
         int p = Inputs.port(port);
         if (maxConn != null && maxConn < 1) throw CliException.usage("-m must be at least 1, got " + maxConn);
+        if (threads != null && threads < 1) throw CliException.usage("--threads must be at least 1, got " + threads);
+        Model m;
+        try {
+            m = Model.valueOf(model.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("unknown --model '" + model + "': iterative, threads, virtual, loop or loops");
+        }
         SockType type = udp ? SockType.DGRAM : SockType.STREAM;
         SockAddr addr = host == null ? SockAddr.Inet6.any(p) : Inputs.resolve(host, p, null, type, "serve");
         boolean verbose = main.verbose.length > 0;
-        try (Socket ls = Socket.open(addr.family(), type)) {
+        if (udp) return serveUdp(addr, verbose);
+        ServerConfig cfg = ServerConfig.on(addr).withModel(m)
+                .withMaxConnections(maxConn == null ? 0 : maxConn)
+                .withIdleTimeout(seconds(idle, "--idle-timeout"))
+                .withReadTimeout(seconds(read, "--read-timeout"));
+        if (threads != null) cfg = cfg.withThreads(threads);
+        Server server;
+        try {
+            server = Server.start(cfg, Services.named(service.name()));
+        } catch (IOException e) {
+            throw CliException.network("serve " + service + " on " + addr, e);
+        }
+        System.err.println("jsock: serving " + service + " on " + server.address() + " (model " + m.name().toLowerCase(Locale.ROOT)
+                + (m == Model.LOOPS ? ", " + cfg.threads() + " loops" : "") + ")");
+        server.awaitShutdownSignal();
+        return 0;
+    }
+
+    private static Duration seconds(Double s, String flag) {
+        if (s == null) return Duration.ZERO;
+        if (s <= 0 || s.isNaN() || s.isInfinite()) throw CliException.usage(flag + " must be a positive number of seconds");
+        return Duration.ofNanos((long) (s * 1e9));
+    }
+
+    private int serveUdp(SockAddr addr, boolean verbose) throws IOException {
+        try (Socket s = Socket.open(addr.family(), SockType.DGRAM)) {
             try {
-                ls.set(SockOpt.SO_REUSEADDR, true);
-                if (addr.family() == Family.INET6) ls.set(SockOpt.IPV6_V6ONLY, false);
-                ls.bind(addr);
-                if (!udp) ls.listen(128);
+                s.set(SockOpt.SO_REUSEADDR, true);
+                if (addr.family() == Family.INET6) s.set(SockOpt.IPV6_V6ONLY, false);
+                s.bind(addr);
             } catch (IOException e) {
                 throw CliException.network("serve " + service + " on " + addr, e);
             }
-            System.err.println("jsock: serving " + service + (udp ? "/udp" : "") + " on " + ls.localAddress());
-            Runtime.getRuntime().addShutdownHook(new Thread(ls::close));
-            if (udp) return serveUdp(ls, verbose);
-            Semaphore slots = new Semaphore(maxConn == null ? Integer.MAX_VALUE : maxConn);
+            System.err.println("jsock: serving " + service + "/udp on " + s.localAddress());
+            Runtime.getRuntime().addShutdownHook(new Thread(s::close));
+            ByteBuffer in = ByteBuffer.allocateDirect(65536);
+            Services.Chargen gen = new Services.Chargen();
             while (true) {
-                Socket c;
+                in.clear();
+                SockAddr from;
                 try {
-                    c = ls.accept();
+                    from = s.recvFrom(in);
                 } catch (SocketClosedException e) {
                     return 0;
-                } catch (ErrnoException e) {
-                    System.err.println("jsock: accept: " + e.getMessage());
-                    if (e.is("EMFILE") || e.is("ENFILE")) Thread.sleep(100);
-                    continue;
                 }
-                if (!slots.tryAcquire()) {
-                    System.err.println("jsock: " + c.peerAddress() + " refused: " + maxConn + " clients already connected (-m)");
-                    c.close();
-                    continue;
-                }
-                Thread.ofPlatform().daemon(true).start(() -> {
-                    try (c) {
-                        if (verbose) System.err.println("jsock: " + service + " client " + c.peerAddress());
-                        handle(service, c);
-                    } catch (IOException e) {
-                        if (verbose) System.err.println("jsock: " + Main.describe(e));
-                    } finally {
-                        slots.release();
+                if (verbose) System.err.println("jsock: " + service + " datagram of " + in.position() + " bytes from " + from);
+                in.flip();
+                switch (service) {
+                    case echo -> s.sendTo(in, from);
+                    case hello -> s.sendTo(ByteBuffer.wrap(HELLO), from);
+                    case chargen -> {
+                        // RFC 864 over UDP: one datagram of up to 512 characters per datagram received.
+                        ByteBuffer out = ByteBuffer.allocate(Services.Chargen.LINE * 6);
+                        gen.fill(out);
+                        s.sendTo(out.flip(), from);
                     }
-                });
-            }
-        }
-    }
-
-    /** One TCP client of a service, until it closes. */
-    static void handle(Service service, Socket c) throws IOException {
-        switch (service) {
-            case hello -> c.sendAll(HELLO, 0, HELLO.length);
-            case echo -> {
-                ByteBuffer buf = ByteBuffer.allocateDirect(Relay.CHUNK);
-                while (c.recv(buf) != Socket.EOF) {
-                    buf.flip();
-                    c.sendAll(buf);
-                    buf.clear();
+                    case discard -> { }
                 }
-            }
-            case discard -> {
-                ByteBuffer buf = ByteBuffer.allocateDirect(Relay.CHUNK);
-                while (c.recv(buf) != Socket.EOF) buf.clear();
-            }
-            case chargen -> {
-                // Lines of 72 characters, each starting one further along the 95 printable ones.
-                Chargen gen = new Chargen();
-                ByteBuffer buf = ByteBuffer.allocateDirect(74 * 95);
-                while (true) {
-                    buf.clear();
-                    gen.fill(buf);
-                    buf.flip();
-                    c.sendAll(buf);
-                }
-            }
-        }
-    }
-
-    private int serveUdp(Socket s, boolean verbose) throws IOException {
-        ByteBuffer in = ByteBuffer.allocateDirect(65536);
-        Chargen gen = new Chargen();
-        while (true) {
-            in.clear();
-            SockAddr from;
-            try {
-                from = s.recvFrom(in);
-            } catch (SocketClosedException e) {
-                return 0;
-            }
-            if (verbose) System.err.println("jsock: " + service + " datagram of " + in.position() + " bytes from " + from);
-            in.flip();
-            switch (service) {
-                case echo -> s.sendTo(in, from);
-                case hello -> s.sendTo(ByteBuffer.wrap(HELLO), from);
-                case chargen -> {
-                    // RFC 864 over UDP: one datagram of 0-512 characters per datagram received.
-                    ByteBuffer out = ByteBuffer.allocate(74 * 7);
-                    gen.fill(out);
-                    out.flip().limit(Math.min(out.limit(), 512));
-                    s.sendTo(out, from);
-                }
-                case discard -> { }
-            }
-        }
-    }
-
-    /** RFC 864's rotating pattern of printable ASCII. */
-    static final class Chargen {
-        private int start;
-
-        /** Fills {@code buf} with whole 74-byte lines ("...\r\n") while they fit. */
-        void fill(ByteBuffer buf) {
-            while (buf.remaining() >= 74) {
-                for (int i = 0; i < 72; i++) buf.put((byte) (' ' + (start + i) % 95));
-                buf.put((byte) '\r').put((byte) '\n');
-                start = (start + 1) % 95;
             }
         }
     }
