@@ -32,6 +32,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() throws Exception {
         Trace.sink(OUT);
         OUT.println("jsock demo: the Berkeley socket calls, made from Java through FFM, shown as strace shows them.");
+        OUT.println("Lines in [brackets] are calls, with their real fds and results; lines with > are program output.");
+        OUT.println("([demo] lines find a free port: bind to port 0, and getsockname tells which one the kernel chose.)");
         OUT.println();
         int port = freePort();
         OUT.println("== 1. Seed 000: a server says hello (port " + port + ") ==");
@@ -47,6 +49,12 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         OUT.println();
         int b = pair("tcp-server", new String[] {Integer.toString(port)}, "tcp-client", new String[] {"127.0.0.1", Integer.toString(port)});
         OUT.println();
+        OUT.println("== 3. Half-close: the client says it is done sending, and still gets the answer ==");
+        OUT.println("   client: send -> shutdown(SHUT_WR) -> recv until the server closes");
+        OUT.println("   server: recv until 0 (EOF: the client's shutdown) -> send -> close");
+        OUT.println();
+        int c = halfClose();
+        OUT.println();
         OUT.println("What you saw: send() and recv() appear as sendto/recvfrom, because that is the system call");
         OUT.println("libc makes for them; strace shows the same. Every line above is a real call on a real fd.");
         OUT.println();
@@ -57,7 +65,42 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         OUT.println("  ./jsock --trace connect 127.0.0.1 9           a refused connection, as strace shows it");
         OUT.println("  ./jsock resolve localhost                     getaddrinfo, as seed 002's resolve.c");
         OUT.println("  ./jsock --help");
-        return a != 0 ? a : b;
+        return a != 0 ? a : b != 0 ? b : c;
+    }
+
+    /** The typed API this time: a client half-closes, the server sees EOF yet can still reply. */
+    private static int halfClose() throws Exception {
+        Trace.label("server");
+        try (Socket server = Socket.listenOn(SockAddr.Inet4.loopback(0), 1)) {
+            SockAddr where = server.localAddress();
+            Thread st = Thread.ofPlatform().name("server").start(() -> {
+                Trace.label("server");
+                try (Socket c = server.accept()) {
+                    byte[] buf = new byte[64];
+                    int total = 0;
+                    int n;
+                    while ((n = c.recv(buf, total, buf.length - total)) != Socket.EOF) total += n;
+                    byte[] reply = ("got " + total + " bytes, then EOF\n").getBytes(StandardCharsets.US_ASCII);
+                    c.sendAll(reply, 0, reply.length);
+                } catch (Exception e) {
+                    OUT.println("[server] error: " + Main.describe(e));
+                }
+            });
+            Trace.label("client");
+            try (Socket c = Socket.connectTo(where)) {
+                byte[] msg = "that is all\n".getBytes(StandardCharsets.US_ASCII);
+                c.sendAll(msg, 0, msg.length);
+                c.shutdown(org.jsock.net.Shutdown.WRITE);
+                byte[] buf = new byte[64];
+                int n;
+                while ((n = c.recv(buf)) != Socket.EOF) OUT.print("[client] > " + new String(buf, 0, n, StandardCharsets.US_ASCII));
+            }
+            st.join(10_000);
+            Trace.label("server"); // the listener's close below is the server's
+            return 0;
+        } finally {
+            Trace.label(null);
+        }
     }
 
     /** A port that was free a moment ago: bind to port 0 and ask the kernel which it chose. */
@@ -84,6 +127,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                 Trace.label("server");
                 out.label.set("server");
                 serverStatus.set(run(server, serverArgs));
+                out.finishLine();
             });
             if (!listening.await(10, TimeUnit.SECONDS)) {
                 original.println("demo: the " + server + " did not start listening");
@@ -92,6 +136,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             Trace.label("client");
             out.label.set("client");
             int c = run(client, clientArgs);
+            out.finishLine();
             Trace.label(null);
             st.join(10_000);
             System.out.flush();
@@ -138,9 +183,12 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             }
         }
 
-        @Override public void flush() {
-            ByteArrayOutputStream l = line.get();
-            if (l.size() > 0) write('\n');
+        /** Partial lines wait for their newline: a label belongs at the start of a line only. */
+        @Override public void flush() {}
+
+        /** Prints what is left of this thread's line (a program that ends without a newline). */
+        void finishLine() {
+            if (line.get().size() > 0) write('\n');
         }
     }
 }
