@@ -102,8 +102,13 @@ public sealed interface SockAddr permits SockAddr.Inet4, SockAddr.Inet6, SockAdd
 
         /** The address text as inet_ntop writes it, with {@code %scope} when there is one. */
         public String host() {
-            String h = ntop(Sys.AF_INET6, address);
+            String h = ip();
             return scopeId != 0 ? h + "%" + Integer.toUnsignedString(scopeId) : h;
+        }
+
+        /** The address text as inet_ntop writes it, without the scope. */
+        public String ip() {
+            return ntop(Sys.AF_INET6, address);
         }
 
         @Override public Family family() { return Family.INET6; }

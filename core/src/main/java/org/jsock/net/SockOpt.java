@@ -78,9 +78,10 @@ public final class SockOpt<T> {
         public int size() { return tcp_info.SIZEOF; }
         public int encode(TcpInfo v, MemorySegment d) { throw new UnsupportedOperationException("TCP_INFO is read-only"); }
         public TcpInfo decode(MemorySegment s, int len) {
-            byte[] copy = new byte[tcp_info.SIZEOF];
-            MemorySegment.copy(s, ValueLayout.JAVA_BYTE, 0, copy, 0, Math.min(len, tcp_info.SIZEOF));
-            return new TcpInfo(tcp_info.at(MemorySegment.ofArray(copy)), len);
+            // A long[] backing, not byte[]: tcp_info's aligned int/long reads need an 8-aligned heap segment.
+            MemorySegment copy = MemorySegment.ofArray(new long[(tcp_info.SIZEOF + 7) / 8]);
+            MemorySegment.copy(s, 0, copy, 0, Math.min(len, tcp_info.SIZEOF));
+            return new TcpInfo(tcp_info.at(copy), len);
         }
     }
 

@@ -1148,9 +1148,9 @@ public final class Sys {
             MemorySegment n = node == null ? MemorySegment.NULL : call.allocateFrom(node);
             MemorySegment s = service == null ? MemorySegment.NULL : call.allocateFrom(service);
             MemorySegment out = call.allocate(ValueLayout.ADDRESS);
-            int r = Libc.getaddrinfo(n, s, seg(hints), out);
+            int r = Libc.getaddrinfo(cs.capture, n, s, seg(hints), out);
             if (r != 0) {
-                int e = r == EAI_SYSTEM ? Libc.errno(cs.capture) : 0;
+                int e = r == EAI_SYSTEM ? cs.errno() : 0;
                 throw new GaiException("getaddrinfo", r, e);
             }
             MemorySegment head = out.get(ValueLayout.ADDRESS, 0);
@@ -1175,7 +1175,8 @@ public final class Sys {
             int addrlen = node.get(JAVA_INT, 16);
             MemorySegment a = node.get(ValueLayout.ADDRESS, 24);
             if (!a.equals(MemorySegment.NULL)) {
-                MemorySegment ac = owner.allocate(Math.max(addrlen, 16), 8);
+                // Room for a whole sockaddr_storage: views of it may read that far.
+                MemorySegment ac = owner.allocate(Math.max(addrlen, sockaddr_storage.SIZEOF), 8);
                 MemorySegment.copy(a.reinterpret(addrlen), 0, ac, 0, addrlen);
                 copy.set(ValueLayout.ADDRESS, 24, ac);
             }
@@ -1213,8 +1214,8 @@ public final class Sys {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment h = host == null ? MemorySegment.NULL : call.allocate(Math.max(1, hostlen));
             MemorySegment s = serv == null ? MemorySegment.NULL : call.allocate(Math.max(1, servlen));
-            int r = Libc.getnameinfo(sa.segment(), salen, h, host == null ? 0 : hostlen, s, serv == null ? 0 : servlen, flags);
-            if (r != 0) throw new GaiException("getnameinfo", r, r == EAI_SYSTEM ? Libc.errno(cs.capture) : 0);
+            int r = Libc.getnameinfo(cs.capture, sa.segment(), salen, h, host == null ? 0 : hostlen, s, serv == null ? 0 : servlen, flags);
+            if (r != 0) throw new GaiException("getnameinfo", r, r == EAI_SYSTEM ? cs.errno() : 0);
             if (host != null) host.setLength(0);
             if (host != null) host.append(h.getString(0));
             if (serv != null) serv.setLength(0);

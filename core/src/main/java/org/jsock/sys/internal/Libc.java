@@ -91,10 +91,10 @@ public final class Libc {
     private static final MethodHandle FCNTL = LINKER.downcallHandle(find("fcntl"),
             i(JAVA_INT, JAVA_INT, JAVA_INT), ERRNO_CAPTURE, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle POLL = errnoCall("poll", i(ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle GETADDRINFO = plainCall("getaddrinfo", i(ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+    private static final MethodHandle GETADDRINFO = errnoCall("getaddrinfo", i(ADDRESS, ADDRESS, ADDRESS, ADDRESS));
     private static final MethodHandle FREEADDRINFO = plainCall("freeaddrinfo", FunctionDescriptor.ofVoid(ADDRESS));
     private static final MethodHandle GAI_STRERROR = plainCall("gai_strerror", FunctionDescriptor.of(C_STRING, JAVA_INT));
-    private static final MethodHandle GETNAMEINFO = plainCall("getnameinfo",
+    private static final MethodHandle GETNAMEINFO = errnoCall("getnameinfo",
             i(ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle INET_PTON = errnoCall("inet_pton", i(JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle INET_NTOP =
@@ -193,8 +193,8 @@ public final class Libc {
     public static int poll(MemorySegment st, MemorySegment fds, long nfds, int timeout) {
         try { return (int) POLL.invokeExact(st, fds, nfds, timeout); } catch (Throwable t) { throw bug(t); }
     }
-    public static int getaddrinfo(MemorySegment node, MemorySegment service, MemorySegment hints, MemorySegment res) {
-        try { return (int) GETADDRINFO.invokeExact(node, service, hints, res); } catch (Throwable t) { throw bug(t); }
+    public static int getaddrinfo(MemorySegment st, MemorySegment node, MemorySegment service, MemorySegment hints, MemorySegment res) {
+        try { return (int) GETADDRINFO.invokeExact(st, node, service, hints, res); } catch (Throwable t) { throw bug(t); }
     }
     public static void freeaddrinfo(MemorySegment res) {
         try { FREEADDRINFO.invokeExact(res); } catch (Throwable t) { throw bug(t); }
@@ -202,9 +202,9 @@ public final class Libc {
     public static String gai_strerror(int code) {
         try { return ((MemorySegment) GAI_STRERROR.invokeExact(code)).getString(0); } catch (Throwable t) { throw bug(t); }
     }
-    public static int getnameinfo(MemorySegment sa, int salen, MemorySegment host, int hostlen,
+    public static int getnameinfo(MemorySegment st, MemorySegment sa, int salen, MemorySegment host, int hostlen,
                                   MemorySegment serv, int servlen, int flags) {
-        try { return (int) GETNAMEINFO.invokeExact(sa, salen, host, hostlen, serv, servlen, flags); } catch (Throwable t) { throw bug(t); }
+        try { return (int) GETNAMEINFO.invokeExact(st, sa, salen, host, hostlen, serv, servlen, flags); } catch (Throwable t) { throw bug(t); }
     }
     public static int inet_pton(MemorySegment st, int af, MemorySegment src, MemorySegment dst) {
         try { return (int) INET_PTON.invokeExact(st, af, src, dst); } catch (Throwable t) { throw bug(t); }
