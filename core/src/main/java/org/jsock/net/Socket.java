@@ -91,7 +91,10 @@ public final class Socket implements Closeable {
         int domain = cs.small.get(ValueLayout.JAVA_INT, 0);
         cs.len.set(ValueLayout.JAVA_INT, 0, 4);
         Sys.getsockopt(fd, Sys.SOL_SOCKET, Sys.SO_TYPE, cs.small, cs.len);
-        return new Socket(fd, Family.of(domain), SockType.of(cs.small.get(ValueLayout.JAVA_INT, 0)));
+        Socket s = new Socket(fd, Family.of(domain), SockType.of(cs.small.get(ValueLayout.JAVA_INT, 0)));
+        // The fd may come non-blocking (accept4 SOCK_NONBLOCK, SCM_RIGHTS): EAGAIN must then read as WOULD_BLOCK.
+        s.blocking = (Sys.fcntl(fd, Sys.F_GETFL) & Sys.O_NONBLOCK) == 0;
+        return s;
     }
 
     /**
@@ -462,7 +465,8 @@ public final class Socket implements Closeable {
 
     public int recv(ByteBuffer dst, MsgFlags flags) throws IOException {
         int n = (int) recv0(MemorySegment.ofBuffer(dst), flags, MemorySegment.NULL, MemorySegment.NULL);
-        if (n > 0) dst.position(dst.position() + n);
+        // With MSG_TRUNC a datagram's full length comes back, which may exceed what the buffer took.
+        if (n > 0) dst.position(dst.position() + Math.min(n, dst.remaining()));
         return n;
     }
 
@@ -493,8 +497,9 @@ public final class Socket implements Closeable {
                 if (blocking && (flags.bits() & Sys.MSG_DONTWAIT) == 0) throw new SocketTimeoutException("recv: timed out (SO_RCVTIMEO)");
                 return WOULD_BLOCK;
             }
-            // A stream's 0 is its end; a datagram socket may receive an empty datagram.
-            if (r == 0 && dst.byteSize() > 0 && type == SockType.STREAM) return EOF;
+            // A stream's 0 is its end, and so is a SEQPACKET's (the peer closed); a datagram socket
+            // may receive an empty datagram.
+            if (r == 0 && dst.byteSize() > 0 && (type == SockType.STREAM || type == SockType.SEQPACKET)) return EOF;
             return r;
         } catch (ErrnoException e) {
             checkOpen("recv");
