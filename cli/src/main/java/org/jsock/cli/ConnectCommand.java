@@ -33,7 +33,8 @@ import java.util.concurrent.Callable;
                 "  jsock connect -w 3 example.test 80            give up if not connected in 3 s",
                 "  echo ping | jsock connect -u 127.0.0.1 9000    one datagram, print the reply",
                 "  jsock connect --unix /tmp/app.sock",
-                "  jsock --trace connect 127.0.0.1 9             see the refused connect as strace shows it"})
+                "  jsock --trace connect 127.0.0.1 9             see the refused connect as strace shows it",
+                "  jsock connect --tls --pin AB:CD:... 127.0.0.1 8443   TLS, trusting the server's printed fingerprint"})
 final class ConnectCommand implements Callable<Integer> {
     static final class Ip {
         @Option(names = "-4", description = "IPv4 only.") boolean v4;
@@ -50,6 +51,8 @@ final class ConnectCommand implements Callable<Integer> {
     @Option(names = "--unix", paramLabel = "PATH", description = "Connect to a Unix socket (a path, or @name for an abstract one).")
     String unix;
 
+    @picocli.CommandLine.Mixin TlsOptions tlsOptions = new TlsOptions();
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "HOST") String host;
     @Parameters(index = "1", arity = "0..1", paramLabel = "PORT") String port;
 
@@ -58,6 +61,8 @@ final class ConnectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (wait != null && wait < 0) throw CliException.usage("-w must be >= 0, got " + wait);
+        tlsOptions.check(udp);
+        org.jsock.tls.TlsConfig tlsConfig = tlsOptions.tls ? tlsOptions.client() : null;
         SockAddr target;
         SockType type = udp ? SockType.DGRAM : SockType.STREAM;
         if (unix != null) {
@@ -84,8 +89,22 @@ final class ConnectCommand implements Callable<Integer> {
             if (verbose) System.err.println("jsock: connected to " + target + " from " + s.localAddress());
             var in = new FileInputStream(FileDescriptor.in);
             var out = new FileOutputStream(FileDescriptor.out);
-            if (udp) Relay.datagram(s, in, out, Duration.ofSeconds(wait == null ? 2 : wait), target.toString());
-            else Relay.stream(s, in, out, false, target.toString());
+            if (udp) {
+                Relay.datagram(s, in, out, Duration.ofSeconds(wait == null ? 2 : wait), target.toString());
+            } else if (tlsConfig != null) {
+                String name = host != null ? host : "localhost";
+                try (org.jsock.tls.TlsSocket t = org.jsock.tls.TlsSocket.client(s, tlsConfig, name, host != null ? Inputs.port(port) : -1)) {
+                    try {
+                        t.handshake();
+                    } catch (IOException e) {
+                        throw new CliException("tls " + target + ": " + org.jsock.tls.TlsErrors.describe(e), 1, e);
+                    }
+                    if (main.trace || verbose) System.err.println("jsock: tls: " + t.session().summary());
+                    Relay.stream(Duplex.of(t), in, out, false, target.toString());
+                }
+            } else {
+                Relay.stream(Duplex.of(s), in, out, false, target.toString());
+            }
         }
         return 0;
     }

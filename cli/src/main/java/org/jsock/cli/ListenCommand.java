@@ -40,7 +40,8 @@ import java.util.concurrent.Semaphore;
                 "  jsock listen -k -m 10 127.0.0.1 9000       up to 10 clients at once",
                 "  jsock listen -k 9000 --exec 'tr a-z A-Z'    a shouting echo server",
                 "  jsock listen -u 9000                       UDP",
-                "  jsock listen --unix /tmp/app.sock"})
+                "  jsock listen --unix /tmp/app.sock",
+                "  jsock listen --tls 8443                    TLS with an ephemeral certificate (its fingerprint is printed)"})
 final class ListenCommand implements Callable<Integer> {
     static final class Ip {
         @Option(names = "-4", description = "IPv4 only: bind 0.0.0.0.") boolean v4;
@@ -58,6 +59,10 @@ final class ListenCommand implements Callable<Integer> {
     @Option(names = "--unix", paramLabel = "PATH", description = "Listen on a Unix socket (a path, or @name for an abstract one).")
     String unix;
 
+    @picocli.CommandLine.Mixin TlsOptions tlsOptions = new TlsOptions();
+
+    private org.jsock.tls.TlsConfig tlsConfig;
+
     @Parameters(arity = "0..2", paramLabel = "[HOST] PORT", description = "Address to bind (default: all) and port.")
     List<String> where = List.of();
 
@@ -69,7 +74,9 @@ final class ListenCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         verbose = main.verbose.length > 0;
         if (maxConn != null && maxConn < 1) throw CliException.usage("-m must be at least 1, got " + maxConn);
+        tlsOptions.check(udp);
         SockAddr bindAddr = bindAddress();
+        if (tlsOptions.tls) tlsConfig = tlsOptions.server();
         try (Socket ls = Socket.open(bindAddr.family(), udp ? SockType.DGRAM : SockType.STREAM)) {
             try {
                 if (bindAddr.family() != Family.UNIX) ls.set(SockOpt.SO_REUSEADDR, true);
@@ -176,6 +183,27 @@ final class ListenCommand implements Callable<Integer> {
 
     /** One client: relay it to the given streams, or to a --exec process. */
     private void serve(Socket c, SockAddr peer, InputStream in, OutputStream out) throws IOException {
+        Duplex d = Duplex.of(c);
+        org.jsock.tls.TlsSocket t = null;
+        if (tlsConfig != null) {
+            t = org.jsock.tls.TlsSocket.server(c, tlsConfig);
+            try {
+                t.handshake();
+            } catch (IOException e) {
+                t.close();
+                throw new CliException("tls " + peer + ": " + org.jsock.tls.TlsErrors.describe(e), 1, e);
+            }
+            if (verbose || main.trace) System.err.println("jsock: tls: " + t.session().summary());
+            d = Duplex.of(t);
+        }
+        try {
+            relay(d, peer, in, out);
+        } finally {
+            if (t != null) t.close();
+        }
+    }
+
+    private void relay(Duplex c, SockAddr peer, InputStream in, OutputStream out) throws IOException {
         if (exec == null) {
             Relay.stream(c, in, out, false, peer.toString());
             return;

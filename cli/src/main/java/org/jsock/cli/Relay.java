@@ -1,6 +1,5 @@
 package org.jsock.cli;
 
-import org.jsock.net.Shutdown;
 import org.jsock.net.SockAddr;
 import org.jsock.net.Socket;
 import org.jsock.net.SocketClosedException;
@@ -26,7 +25,7 @@ final class Relay {
      * the input has ended too (for --exec, so a process's last output is not cut off). A null
      * {@code in} relays one way only.
      */
-    static void stream(Socket s, InputStream in, OutputStream out, boolean waitForInput, String peer) throws IOException {
+    static void stream(Duplex s, InputStream in, OutputStream out, boolean waitForInput, String peer) throws IOException {
         AtomicReference<IOException> sendError = new AtomicReference<>();
         // No input (listen -k, where stdin is broadcast elsewhere): only the socket-to-output direction.
         Thread up = in == null ? null : Thread.ofPlatform().daemon(true).name("stdin->socket").start(() -> {
@@ -34,7 +33,7 @@ final class Relay {
             try {
                 int n;
                 while ((n = in.read(buf)) > 0) s.sendAll(buf, 0, n);
-                if (!s.isClosed()) s.shutdown(Shutdown.WRITE);
+                if (!s.isClosed()) s.shutdownOutput();
             } catch (SocketClosedException e) {
                 // the other direction ended first and closed the socket
             } catch (IOException e) {

@@ -42,7 +42,8 @@ import java.util.concurrent.Callable;
                 "  jsock serve echo --port 7007 &   echo hi | jsock connect 127.0.0.1 7007",
                 "  jsock serve chargen --port 1919 --model virtual",
                 "  jsock serve echo --port 7007 --model loops --threads 2 -m 10000 --idle-timeout 30",
-                "  jsock serve echo -u --port 7007"})
+                "  jsock serve echo -u --port 7007",
+                "  jsock serve echo --port 8443 --tls --cert cert.pem --key key.pem"})
 final class ServeCommand implements Callable<Integer> {
     enum Service { echo, discard, chargen, hello }
 
@@ -73,6 +74,8 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "-u", description = "UDP instead of TCP.") boolean udp;
 
+    @picocli.CommandLine.Mixin TlsOptions tlsOptions = new TlsOptions();
+
     @ParentCommand Main main;
 
     static final byte[] HELLO = "Hello from server!\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -88,6 +91,7 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw CliException.usage("unknown --model '" + model + "': iterative, threads, virtual, loop or loops");
         }
+        tlsOptions.check(udp);
         SockType type = udp ? SockType.DGRAM : SockType.STREAM;
         SockAddr addr = host == null ? SockAddr.Inet6.any(p) : Inputs.resolve(host, p, null, type, "serve");
         boolean verbose = main.verbose.length > 0;
@@ -97,13 +101,15 @@ final class ServeCommand implements Callable<Integer> {
                 .withIdleTimeout(seconds(idle, "--idle-timeout"))
                 .withReadTimeout(seconds(read, "--read-timeout"));
         if (threads != null) cfg = cfg.withThreads(threads);
+        java.util.function.Supplier<org.jsock.server.Handler> handlers = Services.named(service.name());
+        if (tlsOptions.tls) handlers = org.jsock.tls.TlsHandler.wrap(handlers, tlsOptions.server(), cfg.log());
         Server server;
         try {
-            server = Server.start(cfg, Services.named(service.name()));
+            server = Server.start(cfg, handlers);
         } catch (IOException e) {
             throw CliException.network("serve " + service + " on " + addr, e);
         }
-        System.err.println("jsock: serving " + service + " on " + server.address() + " (model " + m.name().toLowerCase(Locale.ROOT)
+        System.err.println("jsock: serving " + service + (tlsOptions.tls ? " over TLS" : "") + " on " + server.address() + " (model " + m.name().toLowerCase(Locale.ROOT)
                 + (m == Model.LOOPS ? ", " + cfg.threads() + " loops" : "") + ")");
         server.awaitShutdownSignal();
         return 0;
