@@ -158,8 +158,11 @@ public final class Socket implements Closeable {
             v = ctl.get();
             if ((v & CLOSING) != 0) return;
         } while (!ctl.compareAndSet(v, (v + 1) | CLOSING));
-        if ((v & COUNT) != 0) preClose();
-        end();
+        try {
+            if ((v & COUNT) != 0) preClose();
+        } finally {
+            end(); // even if pre-close failed: the last one out must still close the fd
+        }
     }
 
     /** True once close has been called. */
@@ -264,8 +267,14 @@ public final class Socket implements Closeable {
             MemorySegment a = CallState.get().addr;
             int r = Sys.connect(fd, a, addr.encode(a));
             checkOpen("connect");
-            if (r == 0) peer = addr;
-            return r == 0;
+            if (r == 0) {
+                peer = addr;
+                return true;
+            }
+            // EINPROGRESS goes on in the background; a Unix socket's EAGAIN (the listener's backlog
+            // is full) does not, so it is a failure to report, not a connect to wait for.
+            if (Sys.errno() != Sys.EINPROGRESS) throw new ErrnoException("connect", Sys.errno());
+            return false;
         } catch (ErrnoException e) {
             checkOpen("connect");
             throw e;
@@ -294,10 +303,15 @@ public final class Socket implements Closeable {
         peer = addr;
     }
 
-    /** Completes a non-blocking connect: throws the connect error that SO_ERROR reports, if any. */
-    public void finishConnect() throws IOException {
+    /**
+     * Completes a non-blocking connect: false while it is still in progress, true once connected;
+     * throws the connect error that SO_ERROR reports.
+     */
+    public boolean finishConnect() throws IOException {
+        if (!await(Sys.POLLOUT, Duration.ZERO)) return false; // still in progress
         int err = get(SockOpt.SO_ERROR);
         if (err != 0) throw new ErrnoException("connect", err);
+        return true;
     }
 
     /**
@@ -631,7 +645,10 @@ public final class Socket implements Closeable {
             @Override public int read(byte[] b, int off, int len) throws IOException {
                 if (len == 0) return 0;
                 int n;
-                while ((n = recv(b, off, len)) == WOULD_BLOCK) await(Sys.POLLIN, null);
+                // An empty datagram is no data and no end: a stream's read never returns 0.
+                while ((n = recv(b, off, len)) == WOULD_BLOCK || n == 0) {
+                    if (n == WOULD_BLOCK) await(Sys.POLLIN, null);
+                }
                 return n == EOF ? -1 : n;
             }
             @Override public void close() { Socket.this.close(); }
