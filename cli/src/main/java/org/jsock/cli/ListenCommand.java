@@ -5,6 +5,7 @@ import org.jsock.net.SockAddr;
 import org.jsock.net.SockOpt;
 import org.jsock.net.SockType;
 import org.jsock.net.Socket;
+import org.jsock.net.SocketClosedException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,6 +18,9 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -77,7 +81,13 @@ final class ListenCommand implements Callable<Integer> {
         tlsOptions.check(udp);
         SockAddr bindAddr = bindAddress();
         if (tlsOptions.tls) tlsConfig = tlsOptions.server();
+        Path socketFile = bindAddr instanceof SockAddr.Unix u && !u.isAbstract() ? Path.of(u.path()) : null;
+        if (socketFile != null) removeStaleSocket(socketFile, bindAddr);
         try (Socket ls = Socket.open(bindAddr.family(), udp ? SockType.DGRAM : SockType.STREAM)) {
+            if (socketFile != null) {
+                // Like nc: the socket file goes when we do, so the next run can bind the path again.
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(socketFile)));
+            }
             try {
                 if (bindAddr.family() != Family.UNIX) ls.set(SockOpt.SO_REUSEADDR, true);
                 if (bindAddr.family() == Family.INET6) ls.set(SockOpt.IPV6_V6ONLY, ip.v6);
@@ -90,6 +100,36 @@ final class ListenCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(new Thread(ls::close));
             if (udp) return serveUdp(ls);
             return keep ? serveMany(ls) : serveOne(ls);
+        }
+    }
+
+    /**
+     * A socket file left by an earlier run blocks bind with EADDRINUSE. If nobody accepts on it
+     * (connect is refused), it is stale and removed, as nc does; a live one is left alone.
+     */
+    private void removeStaleSocket(Path file, SockAddr addr) {
+        try {
+            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) return;
+            int mode = (Integer) Files.getAttribute(file, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            if ((mode & 0170000) != 0140000) return; // not a socket: bind reports it
+            try (Socket probe = Socket.open(Family.UNIX, udp ? SockType.DGRAM : SockType.STREAM)) {
+                probe.connect(addr);
+            } catch (org.jsock.sys.ErrnoException e) {
+                if (e.is("ECONNREFUSED")) {
+                    Files.delete(file);
+                    if (verbose) System.err.println("jsock: removed stale socket file " + file);
+                }
+            }
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // bind will say what is wrong
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // best effort at exit
         }
     }
 
@@ -112,7 +152,13 @@ final class ListenCommand implements Callable<Integer> {
     }
 
     private int serveOne(Socket ls) throws IOException {
-        try (Socket c = ls.accept()) {
+        Socket first;
+        try {
+            first = ls.accept();
+        } catch (SocketClosedException e) {
+            return 0; // SIGINT/SIGTERM while waiting: the shutdown hook closed the listener
+        }
+        try (Socket c = first) {
             SockAddr peer = c.peerAddress();
             if (verbose) System.err.println("jsock: connection from " + peer);
             serve(c, peer, new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out));
@@ -129,7 +175,7 @@ final class ListenCommand implements Callable<Integer> {
             Socket c;
             try {
                 c = ls.accept();
-            } catch (org.jsock.net.SocketClosedException e) {
+            } catch (SocketClosedException e) {
                 return 0; // shut down by a signal
             } catch (org.jsock.sys.ErrnoException e) {
                 // ECONNABORTED and friends affect one client only; EMFILE waits a moment.
@@ -224,7 +270,12 @@ final class ListenCommand implements Callable<Integer> {
 
     private int serveUdp(Socket s) throws IOException {
         ByteBuffer first = ByteBuffer.allocate(65536);
-        SockAddr peer = s.recvFrom(first);
+        SockAddr peer;
+        try {
+            peer = s.recvFrom(first);
+        } catch (SocketClosedException e) {
+            return 0; // stopped by a signal before any datagram came
+        }
         if (verbose) System.err.println("jsock: datagram from " + peer);
         OutputStream out = new FileOutputStream(FileDescriptor.out);
         out.write(first.array(), 0, first.position());

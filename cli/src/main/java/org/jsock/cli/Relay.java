@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -20,24 +22,43 @@ final class Relay {
 
     private Relay() {}
 
+    /** How long input must stay quiet, after the peer's EOF, before the relay stops waiting for it. */
+    static final long QUIET_NANOS = 500_000_000L;
+
     /**
-     * Relays a stream socket. Returns when the socket reaches EOF and, if {@code waitForInput}, when
-     * the input has ended too (for --exec, so a process's last output is not cut off). A null
-     * {@code in} relays one way only.
+     * Relays a stream socket both ways, as nc does. Input EOF becomes {@code shutdown(SHUT_WR)}
+     * (after close_notify for TLS), and reading goes on until the peer's EOF. After the peer's EOF,
+     * input still flowing is sent in full (an upload to a server that has half-closed arrives
+     * whole); the relay ends when input ends or stays quiet for half a second, as a terminal or an
+     * idle pipe does. With {@code processOutput} (--exec) the output is a process's stdin: it is
+     * closed at the peer's EOF, and the relay waits for the process's whole output. A null
+     * {@code in} relays one way only (listen -k broadcasts stdin itself).
      */
-    static void stream(Duplex s, InputStream in, OutputStream out, boolean waitForInput, String peer) throws IOException {
+    static void stream(Duplex s, InputStream in, OutputStream out, boolean processOutput, String peer) throws IOException {
         AtomicReference<IOException> sendError = new AtomicReference<>();
-        // No input (listen -k, where stdin is broadcast elsewhere): only the socket-to-output direction.
+        // When the input thread last finished a read or a send, and whether it now waits in a read.
+        AtomicLong lastProgress = new AtomicLong(System.nanoTime());
+        AtomicBoolean reading = new AtomicBoolean();
         Thread up = in == null ? null : Thread.ofPlatform().daemon(true).name("stdin->socket").start(() -> {
             byte[] buf = new byte[CHUNK];
             try {
                 int n;
-                while ((n = in.read(buf)) > 0) s.sendAll(buf, 0, n);
+                while (true) {
+                    reading.set(true);
+                    n = in.read(buf);
+                    reading.set(false);
+                    lastProgress.set(System.nanoTime());
+                    if (n <= 0) break;
+                    s.sendAll(buf, 0, n);
+                    lastProgress.set(System.nanoTime());
+                }
                 if (!s.isClosed()) s.shutdownOutput();
             } catch (SocketClosedException e) {
-                // the other direction ended first and closed the socket
+                // closed after an error in the other direction, which is reported there
             } catch (IOException e) {
                 sendError.set(e);
+            } finally {
+                reading.set(false);
             }
         });
         ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);
@@ -53,16 +74,19 @@ final class Relay {
                 out.flush();
             }
         } catch (IOException e) {
+            // A failed send breaks the connection too; report the cause, which is the send's.
             if (sendError.get() == null) throw CliException.network("recv " + peer, e);
-        } finally {
-            if (!waitForInput) out.flush();
         }
-        if (waitForInput && up != null) {
-            out.close(); // the process sees EOF on its stdin
+        out.flush();
+        if (processOutput) out.close(); // the process sees EOF on its stdin
+        while (up != null && up.isAlive()) {
+            boolean quiet = reading.get() && System.nanoTime() - lastProgress.get() > QUIET_NANOS;
+            if (quiet && !processOutput) break;
             try {
-                up.join();
+                up.join(50);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                break;
             }
         }
         IOException e = sendError.get();
