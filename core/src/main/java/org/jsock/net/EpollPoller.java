@@ -47,11 +47,12 @@ final class EpollPoller implements Poller {
     public synchronized void add(int fd, int ev, Object attachment) throws IOException {
         Object[] a = attachments;
         if (fd >= a.length) a = attachments = Arrays.copyOf(a, Math.max(fd + 1, a.length * 2));
+        Object before = a[fd];
         a[fd] = attachment;
         try {
             ctl(Sys.EPOLL_CTL_ADD, fd, ev);
         } catch (IOException e) {
-            a[fd] = null;
+            a[fd] = before; // EEXIST: the registration that exists keeps its attachment
             throw e;
         }
     }

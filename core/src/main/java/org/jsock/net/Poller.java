@@ -71,13 +71,14 @@ public interface Poller extends AutoCloseable {
             return requested ? 0 : timeout;
         }
 
-        /** Called after waking. Clears the request first, then drains, so no wakeup is lost. */
+        /**
+         * Called after waking. Clears the request first, then drains whenever the eventfd was
+         * reported, so a wakeup is neither lost nor left behind to make every later poll return.
+         */
         void afterSleep(boolean fdReady) throws ErrnoException {
             sleeping = false;
-            if (requested) {
-                requested = false;
-                if (fdReady) Sys.read(fd, drain, 8);
-            }
+            requested = false;
+            if (fdReady) Sys.read(fd, drain, 8);
         }
 
         void wakeup() {
