@@ -131,7 +131,7 @@ class ConnectionFailureTest {
             second.roundTrip("served\n");
             second.close();
             awaitOpen(s, 0);
-            // BUG: on ITERATIVE, THREADS and VIRTUAL an IOException thrown by the handler itself is
+            // Regression (fixed): on ITERATIVE, THREADS and VIRTUAL an IOException thrown by the handler itself is
             // not counted in handlerErrors (nor logged as a handler failure): BlockingConnection.callback
             // rethrows every IOException as if it were a socket error from a write, though
             // Connection.write throws none. The loop models count it.

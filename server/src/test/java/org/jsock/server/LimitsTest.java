@@ -177,7 +177,7 @@ class LimitsTest {
         assertEquals(0, st.handlerErrors(), state);
         assertEquals(1 + outcomes.size() + 1 + (secondAfter == null ? 0 : 1), st.accepted() + st.rejected(), "every client counted once: " + state);
 
-        // BUG: on the blocking-accept models (THREADS, VIRTUAL; ITERATIVE too, had it reached EMFILE)
+        // Regression (fixed): on the blocking-accept models (THREADS, VIRTUAL; ITERATIVE too, had it reached EMFILE)
         // the first client to arrive after fds come back is still shed. A blocking accept4 fails with
         // EMFILE at once, with no client pending; BlockingEngine then calls ReserveFd.shed, whose accept
         // on the blocking listener sleeps holding the spare fd, and sheds whoever connects next, however

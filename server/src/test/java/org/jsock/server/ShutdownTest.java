@@ -71,7 +71,7 @@ class ShutdownTest {
             assertTrue(shutdownMs.get() >= 0 && shutdownMs.get() < 4000, "shutdown took " + shutdownMs.get() + " ms: " + state);
             assertEquals(0, s.openConnections(), state);
 
-            // BUG: the drained connection is closed with a RST, destroying replies already handed to
+            // Regression (fixed): the drained connection is closed with a RST, destroying replies already handed to
             // the kernel (the client gets a fraction of them, then ECONNRESET). LOOP, LOOPS: close()
             // stops reading, so the client's unread bytes stay in the receive buffer, and once the
             // queue is empty closeNow() calls close(2), which with unread input sends a RST and
@@ -116,7 +116,7 @@ class ShutdownTest {
             String state = model + ": shutdown took " + ms + " ms and " + cpuMs + " ms of CPU; " + s.stats() + "; " + probe;
             assertNotEquals(Peer.End.TIMEOUT, p.readToEnd(256 * MIB, Duration.ofSeconds(5)).end(), "the client sees the end: " + state);
 
-            // BUG: two on VIRTUAL. (1) The drain burns a core: shutdown() calls stopReading(), i.e.
+            // Regression (fixed): two on VIRTUAL. (1) The drain burns a core: shutdown() calls stopReading(), i.e.
             // shutdown(SHUT_RD), on a connection whose virtual thread is parked in write() waiting for
             // OUT; VirtualParker.await registers OUT | RDHUP | ONESHOT, and after SHUT_RD the socket
             // reports EPOLLRDHUP (level-triggered) every time: wake, send gets EAGAIN, park, wake...

@@ -3,74 +3,147 @@ package org.jsock.server.internal;
 import org.jsock.net.Poller;
 import org.jsock.net.Shutdown;
 import org.jsock.net.SockAddr;
-import org.jsock.net.SockOpt;
 import org.jsock.net.Socket;
 import org.jsock.net.SocketClosedException;
 import org.jsock.server.Connection;
 import org.jsock.server.Handler;
+import org.jsock.sys.Sys;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * A connection served by one thread making blocking calls (ITERATIVE, THREADS), or by one virtual
- * thread that parks on a {@link VirtualParker} when the non-blocking socket would block (VIRTUAL).
- * Writes go out before write() returns, so nothing queues: back-pressure is the blocked send itself.
+ * A connection served by one thread (ITERATIVE, THREADS), or by one virtual thread that parks on a
+ * {@link VirtualParker} whenever its non-blocking socket would block (VIRTUAL). Writes go out
+ * before write() returns, so nothing queues: back-pressure is the blocked send itself.
+ * <pre>
+ *   onAccept; loop { wait readable (or timeout, or server stop); recv; onRead | onPeerShutdown }
+ *   then a lingering close: shutdown(SHUT_WR), drop input until EOF or the drain time, close
+ * </pre>
+ * Platform threads wait with poll(2) on the socket and the engine's stop eventfd, so a server
+ * stop wakes idle readers without touching their sockets (a shutdown(SHUT_RD) would turn the close
+ * into a RST that throws away replies still being sent).
  */
 final class BlockingConnection implements Connection, Runnable {
+    private static final int READY = VirtualParker.READY;
+    private static final int TIMEOUT = VirtualParker.TIMEOUT;
+    private static final int STOP = VirtualParker.ABORTED;
+
     private final ServerContext ctx;
     private final Socket socket;
     private final Handler handler;
     private final VirtualParker parker;
+    private final int stopFd;
     private final SockAddr peer;
+    /** Two pollfds (socket, stop eventfd) for platform threads. */
+    private final MemorySegment pollfds;
+    private volatile Thread thread;
+    /** The server is stopping: read no more, finish what is being written. */
+    private volatile boolean stopRequested;
+    /** The drain time is over: give up even on writes. */
+    private volatile boolean killed;
     private volatile boolean closeRequested;
     private volatile boolean closed;
+    private boolean peerEof;
 
-    BlockingConnection(ServerContext ctx, Socket socket, Handler handler, VirtualParker parker, SockAddr peer) {
+    BlockingConnection(ServerContext ctx, Socket socket, Handler handler, VirtualParker parker, int stopFd, SockAddr peer) {
         this.ctx = ctx;
         this.socket = socket;
         this.handler = handler;
         this.parker = parker;
+        this.stopFd = stopFd;
         this.peer = peer;
+        this.pollfds = parker == null ? Arena.ofAuto().allocate(16, 8) : null;
     }
 
     @Override
     public void run() {
+        thread = Thread.currentThread();
         Throwable cause = null;
+        boolean linger = true;
         try {
-            long timeout = readTimeoutNanos();
             if (parker != null) socket.configureBlocking(false);
-            else if (timeout > 0) socket.set(SockOpt.SO_RCVTIMEO, Duration.ofNanos(timeout));
+            long timeout = readTimeoutNanos();
             callback("onAccept", () -> handler.onAccept(this));
             ByteBuffer buf = ByteBuffer.allocateDirect(16 * 1024);
             while (!closeRequested) {
+                int w = awaitReadable(timeout);
+                if (w == STOP) break;
+                if (w == TIMEOUT) {
+                    ctx.timedOut.increment();
+                    String why = "nothing received for " + timeout / 1_000_000 + " ms";
+                    ctx.log("dropping " + peer + ": " + why);
+                    cause = new SocketTimeoutException(why);
+                    linger = false;
+                    break;
+                }
                 buf.clear();
                 int n = socket.recv(buf);
-                if (n == Socket.WOULD_BLOCK) {
-                    if (!parker.await(socket.fd(), Poller.IN, timeout)) throw timedOut(timeout);
-                    continue;
-                }
+                if (n == Socket.WOULD_BLOCK) continue;
                 if (n == Socket.EOF) {
+                    peerEof = true;
                     callback("onPeerShutdown", () -> handler.onPeerShutdown(this));
                     break; // nothing more can arrive: whatever the handler had to send, it has sent
                 }
                 buf.flip();
                 callback("onRead", () -> handler.onRead(this, buf));
             }
-        } catch (SocketTimeoutException e) {
-            ctx.timedOut.increment();
-            ctx.log("dropping " + peer + ": " + e.getMessage());
-            cause = e;
+            if (linger && !killed) lingeringClose();
         } catch (SocketClosedException e) {
-            cause = closeRequested ? null : e; // closed by a server shutdown
+            cause = killed || closeRequested ? null : e;
         } catch (HandlerFailure e) {
             cause = e.getCause();
         } catch (IOException e) {
             cause = e;
         } finally {
             finish(cause);
+        }
+    }
+
+    /** READY, TIMEOUT (no bytes for {@code timeoutNanos}; 0 means no limit) or STOP. */
+    private int awaitReadable(long timeoutNanos) throws IOException {
+        if (stopRequested) return STOP;
+        if (parker != null) return parker.await(socket.fd(), Poller.IN, timeoutNanos, () -> stopRequested || killed);
+        int ms = timeoutNanos == 0 ? -1 : (int) Math.max(1, timeoutNanos / 1_000_000);
+        pollfds.set(ValueLayout.JAVA_INT, 0, socket.fd());
+        pollfds.set(ValueLayout.JAVA_SHORT, 4, (short) Sys.POLLIN);
+        pollfds.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
+        pollfds.set(ValueLayout.JAVA_INT, 8, stopFd);
+        pollfds.set(ValueLayout.JAVA_SHORT, 12, (short) Sys.POLLIN);
+        pollfds.set(ValueLayout.JAVA_SHORT, 14, (short) 0);
+        if (socket.isClosed()) throw new SocketClosedException("poll");
+        int n = Sys.poll(pollfds, 2, ms);
+        if (n == 0) return TIMEOUT;
+        if (pollfds.get(ValueLayout.JAVA_SHORT, 14) != 0 || stopRequested) return STOP;
+        return READY;
+    }
+
+    /**
+     * Output shuts after the last byte; input is dropped until the peer's EOF or the drain time.
+     * Closing with input unread would make the kernel answer with a RST instead.
+     */
+    private void lingeringClose() throws IOException {
+        if (!peerEof) {
+            socket.shutdown(Shutdown.WRITE);
+            long end = System.nanoTime() + ctx.config.drainTimeout().toNanos();
+            ByteBuffer sink = ByteBuffer.allocateDirect(16 * 1024);
+            while (!killed) {
+                long left = end - System.nanoTime();
+                if (left <= 0) break;
+                int w = parker != null
+                        ? parker.await(socket.fd(), Poller.IN, left, () -> killed)
+                        : socket.await(Sys.POLLIN, Duration.ofNanos(left)) ? READY : TIMEOUT;
+                if (w != READY) break;
+                sink.clear();
+                int n = socket.recv(sink);
+                if (n == Socket.EOF) break;
+            }
         }
     }
 
@@ -83,22 +156,18 @@ final class BlockingConnection implements Connection, Runnable {
         return t;
     }
 
-    private static SocketTimeoutException timedOut(long nanos) {
-        return new SocketTimeoutException("nothing received for " + nanos / 1_000_000 + " ms");
-    }
-
     private interface Callback { void run() throws IOException; }
 
-    /** Marks an exception thrown by the handler, so it is logged as such. */
+    /** Marks an exception thrown by the handler, so it is logged and counted as such. */
     private static final class HandlerFailure extends RuntimeException {
         HandlerFailure(Throwable cause) { super(cause); }
     }
 
-    private void callback(String where, Callback cb) throws IOException {
+    // Connection.write never throws (a broken socket closes the connection), so anything a
+    // callback throws, IOException included, is the handler's own failure.
+    private void callback(String where, Callback cb) {
         try {
             cb.run();
-        } catch (IOException e) {
-            throw e; // a socket error from a write inside the handler
         } catch (Throwable e) {
             ctx.handlerErrors.increment();
             ctx.log("handler failed in " + where + " for " + peer + ": " + e + "; closing that connection");
@@ -125,19 +194,19 @@ final class BlockingConnection implements Connection, Runnable {
         try {
             while (data.hasRemaining()) {
                 int n = socket.send(data);
-                if (n == Socket.WOULD_BLOCK && !parker.await(socket.fd(), Poller.OUT, 0)) {
-                    throw new SocketTimeoutException("send timed out");
+                if (n == Socket.WOULD_BLOCK && parker.await(socket.fd(), Poller.OUT, 0, () -> killed) != READY) {
+                    throw new SocketClosedException("send");
                 }
             }
         } catch (IOException e) {
-            // The peer is gone: stop serving it. The read loop sees the close and reports.
+            // The peer is gone, or the server gave up on it: stop serving it; the read loop ends.
             data.position(data.limit());
             closeRequested = true;
             socket.close();
         }
     }
 
-    @Override public boolean writable() { return !closeRequested; }
+    @Override public boolean writable() { return !closeRequested && !killed; }
 
     @Override public long queued() { return 0; }
 
@@ -154,22 +223,25 @@ final class BlockingConnection implements Connection, Runnable {
 
     @Override public void abort() {
         closeRequested = true;
+        killed = true;
         socket.close();
     }
 
     @Override public boolean isOpen() { return !closed && !closeRequested; }
 
-    /** Server shutdown: make a blocked recv return EOF, so the handler finishes as for a peer's close. */
-    void stopReading() {
-        try {
-            socket.shutdown(Shutdown.READ);
-        } catch (IOException ignored) {
-            // already gone
-        }
+    /** Server stop: read no more; a thread waiting to read wakes (poll on the stop fd, or unpark). */
+    void stop() {
+        stopRequested = true;
+        Thread t = thread;
+        if (parker != null && t != null) LockSupport.unpark(t);
     }
 
+    /** The drain time is over: close now, waking a thread blocked in any call on the socket. */
     void forceClose() {
+        killed = true;
         closeRequested = true;
         socket.close();
+        Thread t = thread;
+        if (parker != null && t != null) LockSupport.unpark(t);
     }
 }

@@ -35,8 +35,11 @@ final class LoopConnection implements Connection {
     private boolean readPaused;
     private boolean peerShutdown;
     private boolean shutdownPending;
+    /** close() was called: input is dropped, the queue drains, then output shuts and we wait for EOF. */
     private boolean closePending;
+    private boolean outputShut;
     private boolean closed;
+    private Timers.Timer lingerTimer;
     private long lastRead = System.nanoTime();
     private long lastActivity = lastRead;
     private Timers.Timer timer;
@@ -64,7 +67,8 @@ final class LoopConnection implements Connection {
         if (closed) return;
         if ((ev & Poller.OUT) != 0) flush();
         if (closed) return;
-        if ((ev & (Poller.IN | Poller.RDHUP | Poller.HUP | Poller.ERR)) != 0 && !readPaused && !peerShutdown) read();
+        if ((ev & (Poller.IN | Poller.RDHUP | Poller.HUP | Poller.ERR)) != 0 && closePending && !peerShutdown) discard();
+        else if ((ev & (Poller.IN | Poller.RDHUP | Poller.HUP | Poller.ERR)) != 0 && !readPaused && !peerShutdown) read();
         else if ((ev & (Poller.HUP | Poller.ERR)) != 0 && !closed) {
             // Reading is paused but the connection broke: find out how, and close.
             probeError();
@@ -104,6 +108,31 @@ final class LoopConnection implements Connection {
                 return;
             }
             if (n < buf.capacity()) return; // drained: no need to try again
+        }
+    }
+
+    /**
+     * Closing: what the peer still sends is read and dropped. Left unread, it would make close(2)
+     * answer with a RST, and a RST throws away the replies still in the send buffer.
+     */
+    private void discard() {
+        ByteBuffer buf = loop.readBuffer;
+        for (int i = 0; i < READS_PER_EVENT; i++) {
+            buf.clear();
+            int n;
+            try {
+                n = socket.recv(buf);
+            } catch (IOException e) {
+                closeNow(e);
+                return;
+            }
+            if (n == Socket.WOULD_BLOCK) return;
+            if (n == Socket.EOF) {
+                peerShutdown = true;
+                setInterest(interest & ~(Poller.IN | Poller.RDHUP));
+                if (queue.isEmpty()) closeNow(null);
+                return;
+            }
         }
     }
 
@@ -165,17 +194,13 @@ final class LoopConnection implements Connection {
         if (!queue.isEmpty()) return;
         setInterest(interest & ~Poller.OUT);
         if (closePending) {
-            closeNow(null);
+            finishClose();
             return;
         }
         if (shutdownPending) {
             shutdownPending = false;
-            try {
-                socket.shutdown(Shutdown.WRITE);
-            } catch (IOException e) {
-                closeNow(e);
-                return;
-            }
+            shutOutput();
+            if (closed) return;
         }
         if (readPaused && queued <= loop.ctx.config.lowWatermark()) {
             readPaused = false;
@@ -194,29 +219,48 @@ final class LoopConnection implements Connection {
 
     @Override
     public void shutdownOutput() {
-        if (closed) return;
+        if (closed || outputShut) return;
         if (queue.isEmpty()) {
-            try {
-                socket.shutdown(Shutdown.WRITE);
-            } catch (IOException e) {
-                closeNow(e);
-            }
+            shutOutput();
         } else {
             shutdownPending = true;
         }
     }
 
+    private void shutOutput() {
+        outputShut = true;
+        try {
+            socket.shutdown(Shutdown.WRITE);
+        } catch (IOException e) {
+            closeNow(e);
+        }
+    }
+
+    /**
+     * A lingering close: the queue drains, then output shuts (the peer reads EOF after the last
+     * byte), and the socket closes when the peer's EOF comes, or after the drain timeout. Input
+     * meanwhile is read and dropped, never left to turn the close into a RST.
+     */
     @Override
     public void close() {
         if (closed || closePending) return;
-        if (queue.isEmpty()) {
+        closePending = true;
+        if (!peerShutdown) {
+            readPaused = false;
+            setInterest(interest | Poller.IN | Poller.RDHUP);
+        }
+        if (closed) return;
+        Duration drain = loop.ctx.config.drainTimeout();
+        lingerTimer = loop.timers.schedule(System.nanoTime() + drain.toNanos(), () -> closeNow(null));
+        if (queue.isEmpty()) finishClose();
+    }
+
+    private void finishClose() {
+        if (peerShutdown) {
             closeNow(null);
             return;
         }
-        closePending = true;
-        // Nothing more will be read; the queue drains, then the socket closes.
-        readPaused = true;
-        setInterest(interest & ~(Poller.IN | Poller.RDHUP));
+        if (!outputShut) shutOutput();
     }
 
     @Override public void abort() { closeNow(null); }
@@ -239,6 +283,7 @@ final class LoopConnection implements Connection {
         if (closed) return;
         closed = true;
         if (timer != null) timer.cancel();
+        if (lingerTimer != null) lingerTimer.cancel();
         try {
             loop.poller.remove(fd);
         } catch (IOException ignored) {

@@ -4,6 +4,7 @@ import org.jsock.net.Poller;
 import org.jsock.sys.Sys;
 
 import java.io.IOException;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -13,6 +14,10 @@ import java.util.concurrent.locks.LockSupport;
  * thousand idle connections are ten thousand parked virtual threads and one epoll set.
  */
 final class VirtualParker implements AutoCloseable {
+    static final int READY = 0;
+    static final int TIMEOUT = 1;
+    static final int ABORTED = 2;
+
     private static final class Waiter {
         final Thread thread = Thread.currentThread();
         volatile boolean fired;
@@ -46,27 +51,35 @@ final class VirtualParker implements AutoCloseable {
     }
 
     /**
-     * Parks until {@code fd} is ready for {@code events} (Poller.IN / OUT), or {@code timeoutNanos}
-     * pass (0: no limit). Returns false on timeout.
+     * Parks until {@code fd} is ready for {@code events} (Poller.IN or OUT), {@code timeoutNanos}
+     * pass (0: no limit), or {@code abort} turns true (checked whenever the thread is unparked:
+     * whoever sets it unparks the thread). Returns READY, TIMEOUT or ABORTED.
      */
-    boolean await(int fd, int events, long timeoutNanos) throws IOException {
+    int await(int fd, int events, long timeoutNanos, BooleanSupplier abort) throws IOException {
+        if (abort.getAsBoolean()) return ABORTED;
         Waiter w = new Waiter();
-        poller.add(fd, events | Poller.RDHUP | Sys.EPOLLONESHOT, w);
+        // RDHUP only while reading: a peer's half-close must not wake a writer again and again.
+        int ev = (events & Poller.IN) != 0 ? events | Poller.RDHUP : events;
+        poller.add(fd, ev | Sys.EPOLLONESHOT, w);
         try {
             long deadline = System.nanoTime() + timeoutNanos;
             while (!w.fired) {
+                if (abort.getAsBoolean() || closed) return ABORTED;
                 if (timeoutNanos == 0) {
                     LockSupport.park(this);
                 } else {
                     long left = deadline - System.nanoTime();
-                    if (left <= 0) return false;
+                    if (left <= 0) return TIMEOUT;
                     LockSupport.parkNanos(this, left);
                 }
-                if (closed) throw new IOException("server stopped");
             }
-            return true;
+            return READY;
         } finally {
-            poller.remove(fd);
+            try {
+                poller.remove(fd);
+            } catch (IOException ignored) {
+                // the fd was closed under us (a forced close): it left the epoll set by itself
+            }
         }
     }
 
