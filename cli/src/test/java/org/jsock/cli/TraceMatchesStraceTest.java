@@ -33,6 +33,18 @@ class TraceMatchesStraceTest {
 
     @Test
     void connectTraceShowsTheSameCallsAsStrace() throws Exception {
+        traceMatchesStrace("hello, strace\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    /** Escapes as strace writes them: C escapes, octal (three digits before a digit), and "..." past 32 bytes. */
+    @Test
+    void dataIsEscapedAndCutAsStraceDoes() throws Exception {
+        byte[] data = {0, 1, '7', '\t', '"', '\\', (byte) 0xff, (byte) 0x80, 'a', '\r', 0x0b, 0x0c, 0x1b, '[', 'x', 033,
+                '0', 'z', ' ', '~', 0x7f, 'e', 'n', 'd', '\n', 'm', 'o', 'r', 'e', '.', '.', '.', 'p', 'a', 's', 't', '\n'};
+        traceMatchesStrace(data);
+    }
+
+    private void traceMatchesStrace(byte[] input) throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/strace")), "strace is not installed");
         try (Socket server = Socket.listenOn(SockAddr.Inet4.loopback(0), 4)) {
             int port = ((SockAddr.Inet4) server.localAddress()).port();
@@ -52,9 +64,9 @@ class TraceMatchesStraceTest {
             try (JsockProcess p = JsockProcess.start(
                     List.of("strace", "-f", "-qq", "-e", "trace=network,close,dup2,fcntl,poll,read,write", "-o", straceOut.toString()),
                     "--trace", "connect", "127.0.0.1", Integer.toString(port))) {
-                p.input("hello, strace\n");
+                p.input(input);
                 assertEquals(0, p.waitFor(60), p.stderr());
-                assertEquals("hello, strace\n", p.stdout());
+                org.junit.jupiter.api.Assertions.assertArrayEquals(input, p.stdoutBytes());
                 List<String> ours = traceLines(p.stderr());
                 List<String> theirs = straceLines(Files.readAllLines(straceOut));
                 Set<String> fds = socketFds(ours);
