@@ -10,7 +10,8 @@ jsock_find_jdk() {
     local candidates=() c v home
     [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME/bin/java")
     c=$(command -v java 2>/dev/null) && candidates+=("$(readlink -f "$c")")
-    for c in /usr/lib/jvm/*/bin/java; do [ -x "$c" ] && candidates+=("$c"); done
+    # JSOCK_JVM_DIRS (tests) replaces the system's JDK folder.
+    for c in ${JSOCK_JVM_DIRS:-/usr/lib/jvm}/*/bin/java; do [ -x "$c" ] && candidates+=("$c"); done
     for c in "${candidates[@]}"; do
         [ -x "$c" ] || continue
         v=$(jsock_java_feature "$c")
