@@ -4,6 +4,7 @@ import org.jsock.sys.ErrnoException;
 import org.jsock.sys.Sys;
 import org.jsock.sys.internal.CallState;
 import org.jsock.sys.internal.PreClose;
+import org.jsock.sys.internal.RawCalls;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -401,16 +402,64 @@ public final class Socket implements Closeable {
 
     public int send(byte[] b, int off, int len, MsgFlags flags) throws IOException {
         java.util.Objects.checkFromIndexSize(off, len, b.length);
-        return (int) send0(MemorySegment.ofArray(b).asSlice(off, len), flags, MemorySegment.NULL, 0);
+        CallState cs = CallState.get();
+        int n = chunk(len);
+        long address = cs.bufferAddress(n);
+        MemorySegment.copy(b, off, cs.buffer(n), ValueLayout.JAVA_BYTE, 0, n);
+        return (int) sendRaw(cs, address, n, flags);
     }
+
+    /**
+     * How much of a heap array goes through the thread's copy buffer in one call: all of it for a
+     * datagram, which must stay whole; at most 1 MiB of a stream, which may be sent in parts.
+     */
+    private int chunk(int len) {
+        return type == SockType.STREAM ? Math.min(len, COPY_CHUNK) : len;
+    }
+
+    private static final int COPY_CHUNK = 1 << 20;
 
     /** Sends from the buffer's position to its limit and advances the position by what was sent. */
     public int send(ByteBuffer src) throws IOException { return send(src, MsgFlags.NONE); }
 
     public int send(ByteBuffer src, MsgFlags flags) throws IOException {
-        int n = (int) send0(MemorySegment.ofBuffer(src), flags, MemorySegment.NULL, 0);
+        int n;
+        if (src.isDirect()) {
+            CallState cs = CallState.get();
+            n = (int) sendRaw(cs, cs.addressOf(src) + src.position(), src.remaining(), flags);
+        } else if (src.hasArray()) {
+            return send(src.array(), src.arrayOffset() + src.position(), src.remaining(), flags, src);
+        } else {
+            n = (int) send0(MemorySegment.ofBuffer(src), flags, MemorySegment.NULL, 0); // read-only heap buffer
+        }
         if (n > 0) src.position(src.position() + n);
         return n;
+    }
+
+    private int send(byte[] a, int off, int len, MsgFlags flags, ByteBuffer advance) throws IOException {
+        int n = send(a, off, len, flags);
+        if (n > 0) advance.position(advance.position() + n);
+        return n;
+    }
+
+    /** send(2) from native memory at {@code address}: no allocation. */
+    private long sendRaw(CallState cs, long address, long len, MsgFlags flags) throws IOException {
+        begin("send");
+        try {
+            // MSG_NOSIGNAL: a vanished peer is an EPIPE to report, never a SIGPIPE.
+            long r = RawCalls.send(cs, fd, address, len, flags.bits() | Sys.MSG_NOSIGNAL);
+            checkOpen("send");
+            if (r < 0) {
+                if (blocking && (flags.bits() & Sys.MSG_DONTWAIT) == 0) throw new SocketTimeoutException("send: timed out (SO_SNDTIMEO)");
+                return WOULD_BLOCK;
+            }
+            return r;
+        } catch (ErrnoException e) {
+            checkOpen("send");
+            throw e;
+        } finally {
+            end();
+        }
     }
 
     public long send(MemorySegment src, MsgFlags flags) throws IOException {
@@ -471,14 +520,27 @@ public final class Socket implements Closeable {
     /** Receives into {@code b[off, off+len)}: bytes received, {@link #EOF}, or {@link #WOULD_BLOCK}. */
     public int recv(byte[] b, int off, int len, MsgFlags flags) throws IOException {
         java.util.Objects.checkFromIndexSize(off, len, b.length);
-        return (int) recv0(MemorySegment.ofArray(b).asSlice(off, len), flags, MemorySegment.NULL, MemorySegment.NULL);
+        CallState cs = CallState.get();
+        int want = chunk(len);
+        long address = cs.bufferAddress(want);
+        int n = (int) recvRaw(cs, address, want, flags);
+        if (n > 0) MemorySegment.copy(cs.buffer(want), ValueLayout.JAVA_BYTE, 0, b, off, Math.min(n, want));
+        return n;
     }
 
     /** Receives into the buffer from its position and advances the position. */
     public int recv(ByteBuffer dst) throws IOException { return recv(dst, MsgFlags.NONE); }
 
     public int recv(ByteBuffer dst, MsgFlags flags) throws IOException {
-        int n = (int) recv0(MemorySegment.ofBuffer(dst), flags, MemorySegment.NULL, MemorySegment.NULL);
+        int n;
+        if (dst.isDirect()) {
+            CallState cs = CallState.get();
+            n = (int) recvRaw(cs, cs.addressOf(dst) + dst.position(), dst.remaining(), flags);
+        } else if (dst.hasArray() && !dst.isReadOnly()) {
+            n = recv(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining(), flags);
+        } else {
+            n = (int) recv0(MemorySegment.ofBuffer(dst), flags, MemorySegment.NULL, MemorySegment.NULL);
+        }
         // With MSG_TRUNC a datagram's full length comes back, which may exceed what the buffer took.
         if (n > 0) dst.position(dst.position() + Math.min(n, dst.remaining()));
         return n;
@@ -501,20 +563,40 @@ public final class Socket implements Closeable {
         return SockAddr.decode(cs.addr, cs.len.get(ValueLayout.JAVA_INT, 0));
     }
 
+    /** recv(2) into native memory at {@code address}: no allocation. */
+    private long recvRaw(CallState cs, long address, long len, MsgFlags flags) throws IOException {
+        begin("recv");
+        try {
+            long r = RawCalls.recv(cs, fd, address, len, flags.bits());
+            checkOpen("recv");
+            return recvResult(r, len, flags);
+        } catch (ErrnoException e) {
+            checkOpen("recv");
+            throw e;
+        } finally {
+            end();
+        }
+    }
+
+    /** EAGAIN, a stream's EOF, or a byte count, in this API's terms. */
+    private long recvResult(long r, long len, MsgFlags flags) throws SocketTimeoutException {
+        if (r < 0) {
+            if (blocking && (flags.bits() & Sys.MSG_DONTWAIT) == 0) throw new SocketTimeoutException("recv: timed out (SO_RCVTIMEO)");
+            return WOULD_BLOCK;
+        }
+        // A stream's 0 is its end, and so is a SEQPACKET's (the peer closed); a datagram socket
+        // may receive an empty datagram.
+        if (r == 0 && len > 0 && (type == SockType.STREAM || type == SockType.SEQPACKET)) return EOF;
+        return r;
+    }
+
     private long recv0(MemorySegment dst, MsgFlags flags, MemorySegment from, MemorySegment fromLen) throws IOException {
         begin("recv");
         try {
             long r = Sys.recvfrom(fd, dst, dst.byteSize(), flags.bits(), from, fromLen,
                     from.equals(MemorySegment.NULL) ? "recv" : "recvfrom");
             checkOpen("recv");
-            if (r < 0) {
-                if (blocking && (flags.bits() & Sys.MSG_DONTWAIT) == 0) throw new SocketTimeoutException("recv: timed out (SO_RCVTIMEO)");
-                return WOULD_BLOCK;
-            }
-            // A stream's 0 is its end, and so is a SEQPACKET's (the peer closed); a datagram socket
-            // may receive an empty datagram.
-            if (r == 0 && dst.byteSize() > 0 && (type == SockType.STREAM || type == SockType.SEQPACKET)) return EOF;
-            return r;
+            return recvResult(r, dst.byteSize(), flags);
         } catch (ErrnoException e) {
             checkOpen("recv");
             throw e;

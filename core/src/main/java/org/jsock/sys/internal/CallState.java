@@ -31,6 +31,14 @@ public final class CallState {
     public int lastErrno;
 
     private MemorySegment buffer = MemorySegment.NULL;
+    /** The copy buffer's address, so heap data needs no segment per call. */
+    private long bufferAddress;
+
+    // Two direct ByteBuffers this thread used last, with their base addresses: a send buffer and
+    // a receive buffer hit here, and no MemorySegment is made to find their address.
+    private java.nio.ByteBuffer cachedBuf0, cachedBuf1;
+    private long cachedAddr0, cachedAddr1;
+    private boolean nextSlot;
 
     public static CallState get() {
         return CURRENT.get();
@@ -48,7 +56,30 @@ public final class CallState {
         if (buffer.byteSize() < size) {
             long cap = Math.max(MIN_BUFFER, Long.highestOneBit(Math.max(1, size - 1)) << 1);
             buffer = Arena.ofAuto().allocate(cap, 16);
+            bufferAddress = buffer.address();
         }
         return buffer;
+    }
+
+    /** The address of {@link #buffer(long)} after it has been sized. */
+    public long bufferAddress(long size) {
+        buffer(size);
+        return bufferAddress;
+    }
+
+    /** The address of index 0 of a direct ByteBuffer (cached for the last two buffers). */
+    public long addressOf(java.nio.ByteBuffer direct) {
+        if (direct == cachedBuf0) return cachedAddr0;
+        if (direct == cachedBuf1) return cachedAddr1;
+        long a = MemorySegment.ofBuffer(direct.duplicate().clear()).address();
+        if (nextSlot) {
+            cachedBuf1 = direct;
+            cachedAddr1 = a;
+        } else {
+            cachedBuf0 = direct;
+            cachedAddr0 = a;
+        }
+        nextSlot = !nextSlot;
+        return a;
     }
 }

@@ -67,6 +67,10 @@ public final class Libc {
     private static final MethodHandle CONNECT = errnoCall("connect", i(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SEND = errnoCall("send", l(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle RECV = errnoCall("recv", l(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    // The same two calls with the buffer as a raw address: on the hot path no MemorySegment is made.
+    // A pointer and a 64-bit integer travel alike in the C calling conventions of x86_64 and aarch64.
+    private static final MethodHandle SEND_RAW = errnoCall("send", l(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle RECV_RAW = errnoCall("recv", l(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
     private static final MethodHandle SENDTO =
             errnoCall("sendto", l(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle RECVFROM =
@@ -136,6 +140,12 @@ public final class Libc {
     }
     public static long recv(MemorySegment st, int fd, MemorySegment buf, long len, int flags) {
         try { return (long) RECV.invokeExact(st, fd, buf, len, flags); } catch (Throwable t) { throw bug(t); }
+    }
+    public static long sendRaw(MemorySegment st, int fd, long buf, long len, int flags) {
+        try { return (long) SEND_RAW.invokeExact(st, fd, buf, len, flags); } catch (Throwable t) { throw bug(t); }
+    }
+    public static long recvRaw(MemorySegment st, int fd, long buf, long len, int flags) {
+        try { return (long) RECV_RAW.invokeExact(st, fd, buf, len, flags); } catch (Throwable t) { throw bug(t); }
     }
     public static long sendto(MemorySegment st, int fd, MemorySegment buf, long len, int flags,
                               MemorySegment addr, int addrlen) {
