@@ -101,10 +101,10 @@ final class ConnectCommand implements Callable<Integer> {
                         throw new CliException("tls " + target + ": " + org.jsock.tls.TlsErrors.describe(e), 1, e);
                     }
                     if (main.trace || verbose) System.err.println("jsock: tls: " + t.session().summary());
-                    Relay.stream(Duplex.of(t), in, out, false, target.toString());
+                    Relay.stream(t, in, out, false, target.toString());
                 }
             } else {
-                Relay.stream(Duplex.of(s), in, out, false, target.toString());
+                Relay.stream(s, in, out, false, target.toString());
             }
         }
         return 0;

@@ -229,7 +229,7 @@ final class ListenCommand implements Callable<Integer> {
 
     /** One client: relay it to the given streams, or to a --exec process. */
     private void serve(Socket c, SockAddr peer, InputStream in, OutputStream out) throws IOException {
-        Duplex d = Duplex.of(c);
+        org.jsock.net.ByteStream d = c;
         org.jsock.tls.TlsSocket t = null;
         if (tlsConfig != null) {
             t = org.jsock.tls.TlsSocket.server(c, tlsConfig);
@@ -240,7 +240,7 @@ final class ListenCommand implements Callable<Integer> {
                 throw new CliException("tls " + peer + ": " + org.jsock.tls.TlsErrors.describe(e), 1, e);
             }
             if (verbose || main.trace) System.err.println("jsock: tls: " + t.session().summary());
-            d = Duplex.of(t);
+            d = t;
         }
         try {
             relay(d, peer, in, out);
@@ -249,7 +249,7 @@ final class ListenCommand implements Callable<Integer> {
         }
     }
 
-    private void relay(Duplex c, SockAddr peer, InputStream in, OutputStream out) throws IOException {
+    private void relay(org.jsock.net.ByteStream c, SockAddr peer, InputStream in, OutputStream out) throws IOException {
         if (exec == null) {
             Relay.stream(c, in, out, false, peer.toString());
             return;

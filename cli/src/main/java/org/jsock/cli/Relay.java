@@ -1,5 +1,6 @@
 package org.jsock.cli;
 
+import org.jsock.net.ByteStream;
 import org.jsock.net.SockAddr;
 import org.jsock.net.Socket;
 import org.jsock.net.SocketClosedException;
@@ -34,7 +35,7 @@ final class Relay {
      * closed at the peer's EOF, and the relay waits for the process's whole output. A null
      * {@code in} relays one way only (listen -k broadcasts stdin itself).
      */
-    static void stream(Duplex s, InputStream in, OutputStream out, boolean processOutput, String peer) throws IOException {
+    static void stream(ByteStream s, InputStream in, OutputStream out, boolean processOutput, String peer) throws IOException {
         AtomicReference<IOException> sendError = new AtomicReference<>();
         // When the input thread last finished a read or a send, and whether it now waits in a read.
         AtomicLong lastProgress = new AtomicLong(System.nanoTime());

@@ -6,15 +6,11 @@ import org.jsock.sys.internal.CallState;
 import org.jsock.sys.internal.PreClose;
 import org.jsock.sys.internal.RawCalls;
 
-import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ByteChannel;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -38,9 +34,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   close: set CLOSING and count++ ; others in calls? -> shutdown + dup2(dead, fd) ; count--
  * </pre>
  *
- * <p>Instances are thread-safe: one thread may send while another receives.
+ * <p>Instances are thread-safe: one thread may send while another receives. As a {@link ByteStream}
+ * it has channel(), inputStream() and outputStream() views.
  */
-public final class Socket implements Closeable {
+public final class Socket implements ByteStream {
     /** recv at end of stream. */
     public static final int EOF = -1;
     /** A non-blocking call that would have blocked (EAGAIN). */
@@ -698,52 +695,17 @@ public final class Socket implements Closeable {
         }
     }
 
-    // ==== views ==============================================================================
+    // ==== ByteStream ==========================================================================
 
-    /** A ByteChannel over this socket: read returns -1 at EOF and 0 when it would block. */
-    public ByteChannel channel() {
-        return new ByteChannel() {
-            @Override public int read(ByteBuffer dst) throws IOException {
-                int n = recv(dst);
-                return n == WOULD_BLOCK ? 0 : n;
-            }
-            @Override public int write(ByteBuffer src) throws IOException {
-                int n = send(src);
-                return n == WOULD_BLOCK ? 0 : n;
-            }
-            @Override public boolean isOpen() { return !isClosed(); }
-            @Override public void close() { Socket.this.close(); }
-        };
+    /** shutdown(SHUT_WR). */
+    @Override
+    public void shutdownOutput() throws IOException {
+        shutdown(Shutdown.WRITE);
     }
 
-    /** A blocking InputStream; closing it closes the socket. */
-    public InputStream inputStream() {
-        return new InputStream() {
-            @Override public int read() throws IOException {
-                byte[] one = new byte[1];
-                int n = read(one, 0, 1);
-                return n <= 0 ? -1 : one[0] & 0xFF;
-            }
-            @Override public int read(byte[] b, int off, int len) throws IOException {
-                if (len == 0) return 0;
-                int n;
-                // An empty datagram is no data and no end: a stream's read never returns 0.
-                while ((n = recv(b, off, len)) == WOULD_BLOCK || n == 0) {
-                    if (n == WOULD_BLOCK) await(Sys.POLLIN, null);
-                }
-                return n == EOF ? -1 : n;
-            }
-            @Override public void close() { Socket.this.close(); }
-        };
-    }
-
-    /** A blocking OutputStream; write sends every byte. Closing it closes the socket. */
-    public OutputStream outputStream() {
-        return new OutputStream() {
-            @Override public void write(int b) throws IOException { sendAll(new byte[] {(byte) b}, 0, 1); }
-            @Override public void write(byte[] b, int off, int len) throws IOException { sendAll(b, off, len); }
-            @Override public void close() { Socket.this.close(); }
-        };
+    @Override
+    public void awaitReadable() throws IOException {
+        await(Sys.POLLIN, null);
     }
 
     @Override

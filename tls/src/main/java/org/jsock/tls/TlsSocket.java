@@ -11,12 +11,8 @@ import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLEngineResult.Status;
 import javax.net.ssl.SSLException;
-import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.ByteChannel;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -51,7 +47,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Threading: one thread may send while another receives, as with {@link Socket}. {@link #close}
  * may come from any thread; a thread blocked in this socket then wakes with an exception.
  */
-public final class TlsSocket implements Closeable {
+public final class TlsSocket implements org.jsock.net.ByteStream {
     /** recv after the peer's close_notify. */
     public static final int EOF = Socket.EOF;
     /** A non-blocking call that would have blocked: wait for {@link #waitingFor()}. */
@@ -647,53 +643,18 @@ public final class TlsSocket implements Closeable {
         return n.flip();
     }
 
-    // ==== views ==============================================================================
+    // ==== ByteStream ==========================================================================
 
-    /** A ByteChannel: read returns -1 after close_notify and 0 when it would block. */
-    public ByteChannel channel() {
-        return new ByteChannel() {
-            @Override public int read(ByteBuffer dst) throws IOException {
-                int n = recv(dst);
-                return n == WOULD_BLOCK ? 0 : n;
-            }
-            @Override public int write(ByteBuffer src) throws IOException {
-                int n = send(src);
-                return n == WOULD_BLOCK ? 0 : n;
-            }
-            @Override public boolean isOpen() { return !isClosed(); }
-            @Override public void close() { TlsSocket.this.close(); }
-        };
+    /** Waits for what the last WOULD_BLOCK was waiting for. */
+    @Override
+    public void awaitReadable() throws IOException {
+        await(null);
     }
 
-    /** A blocking InputStream (it waits in non-blocking mode); closing it closes the socket. */
-    public InputStream inputStream() {
-        return new InputStream() {
-            @Override public int read() throws IOException {
-                byte[] one = new byte[1];
-                int n = read(one, 0, 1);
-                return n <= 0 ? -1 : one[0] & 0xFF;
-            }
-            @Override public int read(byte[] b, int off, int len) throws IOException {
-                java.util.Objects.checkFromIndexSize(off, len, b.length);
-                if (len == 0) return 0;
-                int n;
-                while ((n = recv(b, off, len)) == WOULD_BLOCK) await(null);
-                return n == EOF ? -1 : n;
-            }
-            @Override public void close() { TlsSocket.this.close(); }
-        };
-    }
-
-    /** A blocking OutputStream: write sends every byte. Closing it closes the socket. */
-    public OutputStream outputStream() {
-        return new OutputStream() {
-            @Override public void write(int b) throws IOException { sendAll(new byte[] {(byte) b}, 0, 1); }
-            @Override public void write(byte[] b, int off, int len) throws IOException { sendAll(b, off, len); }
-            @Override public void flush() throws IOException {
-                while (TlsSocket.this.flush() == WOULD_BLOCK) await(null);
-            }
-            @Override public void close() { TlsSocket.this.close(); }
-        };
+    /** Sends encrypted bytes held back by a non-blocking send, waiting if it must. */
+    @Override
+    public void flushOutput() throws IOException {
+        while (flush() == WOULD_BLOCK) await(null);
     }
 
     @Override

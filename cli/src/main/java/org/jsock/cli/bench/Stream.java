@@ -1,0 +1,285 @@
+package org.jsock.cli.bench;
+
+import org.jsock.net.SockAddr;
+import org.jsock.net.SockOpt;
+import org.jsock.net.Socket;
+import org.jsock.net.SocketClosedException;
+import org.jsock.net.TcpInfo;
+import org.jsock.sys.ErrnoException;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One data stream of a test: its socket, the thread that sends or receives on it, and its counters.
+ *
+ * <p>The counters are written by the stream's own thread only and read by the test's control thread
+ * (for intervals and the end), so plain volatile fields suffice. The control thread owns everything
+ * under "bookkeeping".
+ */
+final class Stream {
+    /** iperf3's stream id (1, 3, 4, ...), which the results exchange matches on. */
+    final int id;
+    final Socket socket;
+    /** The fd number, which iperf3 shows as the stream's "[  5]". */
+    final int fd;
+    final boolean sender;
+    final boolean udp;
+    final SockAddr local;
+    final SockAddr remote;
+    private final Params params;
+    private final Budget budget;
+
+    // ---- counters: written by the stream's thread, read by the control thread ----
+    /** Bytes sent or received. */
+    volatile long bytes;
+    /** UDP: datagrams sent, or the highest packet number received. */
+    volatile long packets;
+    /** UDP receiver: packet numbers skipped, less those that turned up late. */
+    volatile long lost;
+    /** UDP receiver: datagrams that arrived after a higher-numbered one (or twice). */
+    volatile long outOfOrder;
+    /** UDP receiver: RFC 3550's interarrival jitter, in microseconds. */
+    volatile double jitterMicros;
+    /** Cleared to make a sender stop after its current write. */
+    private volatile boolean running = true;
+    /** What ended the stream's thread, when it was not the test ending. */
+    volatile IOException failure;
+    private Thread thread;
+
+    // ---- bookkeeping: the control thread's ----
+    /** The counters when counting began (after the omitted seconds), and at the last interval edge. */
+    Sample base;
+    Sample last;
+    /** TCP sender: the extremes over the intervals, for the end report. */
+    long maxCwnd;
+    long maxSndWnd;
+    long maxRtt;
+    long minRtt = Long.MAX_VALUE;
+    long rttSum;
+    long rttCount;
+    /** This side's figures at the end, and the peer's from the results exchange (null until then). */
+    End localEnd;
+    End peerEnd;
+
+    Stream(int id, Socket socket, boolean sender, Params params, Budget budget) throws IOException {
+        this.id = id;
+        this.socket = socket;
+        this.fd = socket.fd();
+        this.sender = sender;
+        this.udp = params.udp();
+        this.params = params;
+        this.budget = budget;
+        this.local = socket.localAddress();
+        this.remote = socket.peerAddress();
+        if (params.window() > 0) {
+            socket.set(SockOpt.SO_SNDBUF, params.window());
+            socket.set(SockOpt.SO_RCVBUF, params.window());
+        }
+        if (!udp && params.noDelay()) socket.set(SockOpt.TCP_NODELAY, true);
+        if (!udp && params.congestion() != null) {
+            byte[] name = params.congestion().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            socket.setOption(org.jsock.sys.Sys.IPPROTO_TCP, org.jsock.sys.Sys.TCP_CONGESTION, name);
+        }
+    }
+
+    /** What the counters read at one moment (and TCP_INFO, for a TCP sender). */
+    record Sample(long nanos, long bytes, long packets, long lost, long outOfOrder, double jitterMicros,
+                  long retrans, long cwnd, long sndWnd, long rtt, long rttVar, long pmtu) {}
+
+    /** The figures for the whole test, from one side. Times in seconds from the start. */
+    record End(long bytes, long packets, long lost, long outOfOrder, double jitterSeconds, long retrans,
+               double start, double end) {}
+
+    Sample sample() {
+        long now = System.nanoTime();
+        long retrans = -1, cwnd = 0, wnd = 0, rtt = 0, rttVar = 0, pmtu = 0;
+        if (!udp && sender && !socket.isClosed()) {
+            try {
+                TcpInfo t = socket.get(SockOpt.TCP_INFO);
+                retrans = t.totalRetrans();
+                cwnd = t.sndCwnd() * t.sndMss();
+                wnd = t.sndWnd();
+                rtt = t.struct().tcpi_rtt();
+                rttVar = t.struct().tcpi_rttvar();
+                pmtu = t.struct().tcpi_pmtu();
+            } catch (IOException e) {
+                // closed under us at the end: the figures stay unknown
+            }
+        }
+        return new Sample(now, bytes, packets, lost, outOfOrder, jitterMicros, retrans, cwnd, wnd, rtt, rttVar, pmtu);
+    }
+
+    /** Starts the stream's thread. */
+    void start() {
+        thread = Thread.ofPlatform().daemon(true).name("bench-stream-" + fd).start(this::loop);
+    }
+
+    /** Asks a sender to stop after its current write. */
+    void stop() { running = false; }
+
+    /** Waits up to {@code millis} for the thread to end; true if it has. */
+    boolean join(long millis) throws InterruptedException {
+        return thread == null || thread.join(java.time.Duration.ofMillis(millis));
+    }
+
+    /** Stops the stream and closes its socket; a thread blocked in it wakes and ends. */
+    void close() {
+        running = false;
+        socket.close();
+        try {
+            join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void loop() {
+        try {
+            if (sender && udp) sendUdp();
+            else if (sender) sendTcp();
+            else if (udp) receiveUdp();
+            else receiveTcp();
+        } catch (SocketClosedException e) {
+            // the test closed the stream: its end, not a failure
+        } catch (IOException e) {
+            if (running) failure = e;
+        }
+    }
+
+    private ByteBuffer payload(int size) {
+        ByteBuffer b = ByteBuffer.allocateDirect(size).order(ByteOrder.BIG_ENDIAN);
+        byte[] r = new byte[size];
+        ThreadLocalRandom.current().nextBytes(r);
+        b.put(r).clear();
+        return b;
+    }
+
+    private void sendTcp() throws IOException {
+        ByteBuffer buf = payload(params.len());
+        long start = System.nanoTime();
+        while (running && budget.take(params.len())) {
+            pace(start);
+            buf.clear();
+            while (buf.hasRemaining() && running) {
+                int n = socket.send(buf);
+                if (n > 0) bytes += n;
+            }
+        }
+    }
+
+    private void sendUdp() throws IOException {
+        ByteBuffer buf = payload(params.len());
+        boolean wide = params.counters64();
+        long start = System.nanoTime();
+        long sent = 0;
+        while (running && budget.take(params.len())) {
+            pace(start);
+            long now = System.nanoTime();
+            buf.putInt(0, (int) (now / 1_000_000_000L));
+            buf.putInt(4, (int) (now % 1_000_000_000L / 1000));
+            if (wide) buf.putLong(8, sent + 1);
+            else buf.putInt(8, (int) (sent + 1));
+            buf.clear();
+            int n;
+            try {
+                n = socket.send(buf);
+            } catch (ErrnoException e) {
+                // An ICMP error from an earlier datagram (the peer's port closed at the end), or a full
+                // device queue: the datagram is lost, the test goes on.
+                if (e.is("ECONNREFUSED") || e.is("ENOBUFS")) continue;
+                throw e;
+            }
+            if (n > 0) {
+                sent++;
+                bytes += n;
+                packets = sent;
+            }
+        }
+    }
+
+    /** Waits until sending another block keeps this stream at or under its target rate. */
+    private void pace(long start) {
+        long rate = params.rate();
+        if (rate <= 0) return;
+        while (running) {
+            long due = start + (long) (bytes * 8e9 / rate);
+            long wait = due - System.nanoTime();
+            if (wait <= 0) return;
+            LockSupport.parkNanos(Math.min(wait, 50_000_000L));
+        }
+    }
+
+    private void receiveTcp() throws IOException {
+        ByteBuffer buf = ByteBuffer.allocateDirect(params.len());
+        while (true) {
+            buf.clear();
+            int n = socket.recv(buf);
+            if (n == Socket.EOF) return;
+            if (n > 0) bytes += n;
+        }
+    }
+
+    private void receiveUdp() throws IOException {
+        ByteBuffer buf = ByteBuffer.allocateDirect(65536).order(ByteOrder.BIG_ENDIAN);
+        boolean wide = params.counters64();
+        int header = Protocol.udpHeaderSize(wide);
+        long lastTransit = 0;
+        boolean first = true;
+        while (true) {
+            buf.clear();
+            int n = socket.recv(buf);
+            long now = System.nanoTime();
+            if (n < header) continue;
+            long sentMicros = Integer.toUnsignedLong(buf.getInt(0)) * 1_000_000L + Integer.toUnsignedLong(buf.getInt(4));
+            long number = wide ? buf.getLong(8) : Integer.toUnsignedLong(buf.getInt(8));
+            bytes += n;
+            if (number > packets) {
+                if (number > packets + 1) lost += number - packets - 1;
+                packets = number;
+            } else {
+                // Late (or repeated): it was counted lost when a higher number arrived first.
+                outOfOrder++;
+                if (lost > 0) lost--;
+            }
+            // The clocks need not agree: only the change in transit time counts.
+            long transit = now / 1000 - sentMicros;
+            if (!first) {
+                double d = Math.abs(transit - lastTransit);
+                jitterMicros += (d - jitterMicros) / 16;
+            }
+            lastTransit = transit;
+            first = false;
+        }
+    }
+
+    /**
+     * The byte and block limits of a test (-n, -k) shared by its senders; unlimited when both are 0.
+     * Once spent, senders stop.
+     */
+    static final class Budget {
+        private final AtomicLong bytesLeft;
+        private final AtomicLong blocksLeft;
+
+        Budget(long bytes, long blocks) {
+            this.bytesLeft = bytes > 0 ? new AtomicLong(bytes) : null;
+            this.blocksLeft = blocks > 0 ? new AtomicLong(blocks) : null;
+        }
+
+        /** Takes one block of {@code len} bytes; false once the limit is reached. */
+        boolean take(int len) {
+            if (bytesLeft != null && bytesLeft.getAndAdd(-len) <= 0) return false;
+            return blocksLeft == null || blocksLeft.getAndDecrement() > 0;
+        }
+
+        boolean limited() { return bytesLeft != null || blocksLeft != null; }
+
+        boolean spent() {
+            return (bytesLeft != null && bytesLeft.get() <= 0) || (blocksLeft != null && blocksLeft.get() <= 0);
+        }
+    }
+}
