@@ -172,9 +172,17 @@ final class BenchCommand implements Callable<Integer> {
         try {
             server.serve();
         } catch (BenchException e) {
-            throw new CliException("bench: " + e.getMessage(), 1, e);
+            throw failed(e);
         }
         return 0;
+    }
+
+    /** A bench failure as one line; a failed socket call keeps its errno name, as other commands show it. */
+    private static CliException failed(BenchException e) {
+        if (e.getCause() instanceof IOException cause && !(cause instanceof BenchException)) {
+            return CliException.network("bench: " + e.getMessage(), cause);
+        }
+        return new CliException("bench: " + e.getMessage(), 1, e);
     }
 
     private int client(int p, Family family, PrintStream debugOut) throws IOException {
@@ -222,7 +230,7 @@ final class BenchCommand implements Callable<Integer> {
         try {
             c.run();
         } catch (BenchException e) {
-            throw new CliException("bench: " + e.getMessage(), 1, e);
+            throw failed(e);
         }
         return 0;
     }

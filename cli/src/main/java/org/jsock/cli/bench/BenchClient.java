@@ -65,7 +65,7 @@ public final class BenchClient {
             test(report);
             report.done(null);
         } catch (IOException e) {
-            if (json) report.done(e.getMessage());
+            if (json) report.done(BenchException.describe(e));
             throw e;
         } finally {
             for (Stream s : streams) s.close();
@@ -96,7 +96,7 @@ public final class BenchClient {
         try {
             ctrl.connect(server, connectTimeout);
         } catch (IOException e) {
-            throw new BenchException("unable to connect to server " + server + ": " + e.getMessage(), e);
+            throw new BenchException("unable to connect to server " + server, e);
         }
         ctrl.set(SockOpt.TCP_NODELAY, true);
         ctrl.sendAll(cookie, 0, cookie.length);
@@ -199,7 +199,7 @@ public final class BenchClient {
             return s;
         } catch (IOException e) {
             s.close();
-            throw new BenchException("unable to connect stream to " + server + ": " + e.getMessage(), e);
+            throw new BenchException("unable to connect stream to " + server, e);
         }
     }
 
@@ -223,7 +223,7 @@ public final class BenchClient {
         } catch (IOException e) {
             s.close();
             if (e instanceof BenchException) throw e;
-            throw new BenchException("unable to open UDP stream to " + server + ": " + e.getMessage(), e);
+            throw new BenchException("unable to open UDP stream to " + server, e);
         }
     }
 

@@ -46,6 +46,8 @@ public final class BenchServer {
     /** The test in progress, or the last one; replaced only by the accepting thread. */
     private volatile Session session;
     private volatile BenchException oneOffFailure;
+    /** Set by {@link #stop}: a session cut short by it is not a failure to report. */
+    private volatile boolean stopping;
     private int tests;
 
     /**
@@ -121,6 +123,7 @@ public final class BenchServer {
 
     /** Stops serving (SIGINT): a client mid-test is told SERVER_TERMINATE. Safe from any thread. */
     public void stop() {
+        stopping = true;
         Session s = session;
         if (s != null && !s.finished) s.terminate();
         if (listener != null) listener.close();
@@ -176,11 +179,13 @@ public final class BenchServer {
                 test(report);
                 report.done(null);
             } catch (IOException e) {
-                report.done(e.getMessage());
-                String msg = e instanceof BenchException ? e.getMessage() : "test " + number + ": " + e.getMessage();
-                err.println("jsock: bench: " + msg);
-                err.flush();
-                if (oneOff) oneOffFailure = e instanceof BenchException b ? b : new BenchException(msg, e);
+                String msg = BenchException.describe(e);
+                report.done(msg);
+                if (!stopping) {
+                    err.println("jsock: bench: " + msg);
+                    err.flush();
+                    if (oneOff) oneOffFailure = e instanceof BenchException b ? b : new BenchException(msg, e);
+                }
             } finally {
                 wantsStreams = false;
                 for (Stream s : streams) s.close();
@@ -189,7 +194,7 @@ public final class BenchServer {
                 control.close();
                 finished = true;
                 if (oneOff) listener.close();
-                else banner();
+                else if (!stopping) banner();
             }
         }
 
@@ -217,6 +222,9 @@ public final class BenchServer {
         }
 
         private void test(Report report) throws IOException {
+            // States are single bytes sent back to back (TEST_START, TEST_RUNNING): with Nagle, the second
+            // would wait for the first one's delayed ACK, and the client would start reading late.
+            ctrl.set(SockOpt.TCP_NODELAY, true);
             control.readFully(ByteBuffer.wrap(cookie), System.nanoTime() + STEP.toNanos());
             report.accepted(ctrl.peerAddress());
             control.writeState(Protocol.PARAM_EXCHANGE);
@@ -258,8 +266,9 @@ public final class BenchServer {
                     control.writeState(Protocol.EXCHANGE_RESULTS);
                     run.takePeerResults(control.readJson(STEP));
                     control.writeJson(run.results());
-                    control.writeState(Protocol.DISPLAY_RESULTS);
+                    // Printed first: once the client has DISPLAY_RESULTS it may be gone, and this server with it.
                     report.summary(streams, run);
+                    control.writeState(Protocol.DISPLAY_RESULTS);
                     // IPERF_DONE, or the client simply closing, ends it; either is fine.
                     try {
                         control.readState(STEP);
@@ -328,8 +337,10 @@ public final class BenchServer {
                 udp = null;
                 try {
                     s.connect(from);
-                    s.send(Protocol.UDP_REPLY);
+                    // The next socket first: the client sends its next hello as soon as it has the reply,
+                    // and with only connected sockets on the port that hello would meet ECONNREFUSED.
                     if (more) udp = udpSocket();
+                    s.send(Protocol.UDP_REPLY);
                 } catch (IOException | RuntimeException e) {
                     s.close();
                     throw e;

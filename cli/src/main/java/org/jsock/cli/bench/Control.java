@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -23,6 +24,7 @@ final class Control implements AutoCloseable {
     final Socket socket;
     private final String peer;
     private final PrintStream debug;
+    private final long opened = System.nanoTime();
 
     /**
      * @param peer  who is at the other end, for messages: "server" or "client"
@@ -101,8 +103,11 @@ final class Control implements AutoCloseable {
         }
     }
 
+    /** --debug: what happened, and when (milliseconds since the control connection was opened). */
     void trace(String what) {
-        if (debug != null) debug.println("jsock: bench: " + what);
+        if (debug != null) {
+            debug.printf(Locale.ROOT, "jsock: bench: %9.3f ms  %s%n", (System.nanoTime() - opened) / 1e6, what);
+        }
     }
 
     @Override

@@ -32,6 +32,8 @@ final class Report {
     private final List<Object> connected = new ArrayList<>();
     private Params params;
     private boolean headerShown;
+    /** The last interval ended with a separator line, so the summary needs none of its own. */
+    private boolean separated;
 
     Report(PrintStream out, boolean json, boolean client) {
         this.out = out;
@@ -206,6 +208,9 @@ final class Report {
             if (group.size() > 1) line(intervalText(s));
             j.put(group == forward ? "sum" : "sum_bidir_reverse", intervalJson(s));
         }
+        // Several streams: iperf3 rules off each interval's block of lines.
+        if (rows.size() > 1) line(SEPARATOR);
+        separated = rows.size() > 1;
         intervals.add(j);
     }
 
@@ -295,9 +300,10 @@ final class Report {
         List<Row[]> pairs = new ArrayList<>();
         for (Stream s : streams) pairs.add(new Row[] {endRow(s, true, run), endRow(s, false, run)});
         if (!json) {
-            out.println(SEPARATOR);
+            if (!separated) out.println(SEPARATOR);
             String h = params.bidir() ? "[ ID][Role] Interval           Transfer     Bitrate" : "[ ID] Interval           Transfer     Bitrate";
-            out.println(h + (params.udp() ? "         Jitter    Lost/Total Datagrams" : "         Retr"));
+            boolean senderLines = client || streams.stream().anyMatch(s -> s.sender);
+            out.println(h + (params.udp() ? "         Jitter    Lost/Total Datagrams" : senderLines ? "         Retr" : ""));
         }
         List<Object> js = new ArrayList<>();
         for (int i = 0; i < streams.size(); i++) {

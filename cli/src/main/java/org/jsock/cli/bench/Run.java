@@ -107,15 +107,8 @@ final class Run {
         List<Report.Row> rows = new ArrayList<>();
         for (Stream s : streams) {
             Stream.Sample x = s.sample();
-            rows.add(row(s, s.last, x));
-            if (!omitting && x.retrans() >= 0) {
-                s.maxCwnd = Math.max(s.maxCwnd, x.cwnd());
-                s.maxSndWnd = Math.max(s.maxSndWnd, x.sndWnd());
-                s.maxRtt = Math.max(s.maxRtt, x.rtt());
-                s.minRtt = Math.min(s.minRtt, x.rtt());
-                s.rttSum += x.rtt();
-                s.rttCount++;
-            }
+            rows.add(row(s, s.last, x, lastEdge, now));
+            if (!omitting) track(s, x);
             s.last = x;
         }
         lastEdge = now;
@@ -123,15 +116,27 @@ final class Run {
         report.interval(rows);
     }
 
-    private Report.Row row(Stream s, Stream.Sample a, Stream.Sample b) {
+    /** A TCP sender's extremes of cwnd, window and RTT, for the end report. */
+    private static void track(Stream s, Stream.Sample x) {
+        if (x.retrans() < 0) return;
+        s.maxCwnd = Math.max(s.maxCwnd, x.cwnd());
+        s.maxSndWnd = Math.max(s.maxSndWnd, x.sndWnd());
+        s.maxRtt = Math.max(s.maxRtt, x.rtt());
+        s.minRtt = Math.min(s.minRtt, x.rtt());
+        s.rttSum += x.rtt();
+        s.rttCount++;
+    }
+
+    /** A stream's interval from {@code from} to {@code to}: the counters' change between samples a and b. */
+    private Report.Row row(Stream s, Stream.Sample a, Stream.Sample b, long from, long to) {
         Report.Row r = new Report.Row();
         r.socket = s.fd;
         r.role = role(s);
         r.sender = s.sender;
         r.udp = s.udp;
-        r.start = (a.nanos() - origin) / 1e9;
-        r.end = (b.nanos() - origin) / 1e9;
-        r.seconds = (b.nanos() - a.nanos()) / 1e9;
+        r.start = (from - origin) / 1e9;
+        r.end = (to - origin) / 1e9;
+        r.seconds = (to - from) / 1e9;
         r.bytes = b.bytes() - a.bytes();
         r.bps = r.seconds > 0 ? r.bytes * 8 / r.seconds : 0;
         r.omitted = omitting;
@@ -160,6 +165,7 @@ final class Run {
         double end = (now - origin) / 1e9;
         for (Stream s : streams) {
             Stream.Sample x = s.last.nanos() >= now ? s.last : s.sample();
+            if (s.rttCount == 0) track(s, x); // no interval reports (-i 0): the end is the one sample
             Stream.Sample b = s.base;
             long retrans = x.retrans() >= 0 && b.retrans() >= 0 ? x.retrans() - b.retrans() : -1;
             s.localEnd = new Stream.End(x.bytes() - b.bytes(), x.packets() - b.packets(), x.lost() - b.lost(),

@@ -6,10 +6,13 @@ import org.jsock.net.Socket;
 import org.jsock.net.SocketClosedException;
 import org.jsock.net.TcpInfo;
 import org.jsock.sys.ErrnoException;
+import org.jsock.sys.Sys;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -22,6 +25,9 @@ import java.util.concurrent.locks.LockSupport;
  * under "bookkeeping".
  */
 final class Stream {
+    private static final int UDP_RCVBUF = 4 << 20;
+    private static final double UDP_BURST_NANOS = 2_000_000;
+
     /** iperf3's stream id (1, 3, 4, ...), which the results exchange matches on. */
     final int id;
     final Socket socket;
@@ -45,11 +51,13 @@ final class Stream {
     volatile long outOfOrder;
     /** UDP receiver: RFC 3550's interarrival jitter, in microseconds. */
     volatile double jitterMicros;
-    /** Cleared to make a sender stop after its current write. */
+    /** Cleared to make a sender stop after its current block. */
     private volatile boolean running = true;
     /** What ended the stream's thread, when it was not the test ending. */
     volatile IOException failure;
-    private Thread thread;
+    private volatile Thread thread;
+    /** A paced sender's next send time (nanoTime, fractional); the sending thread's own. */
+    private double due;
 
     // ---- bookkeeping: the control thread's ----
     /** The counters when counting began (after the omitted seconds), and at the last interval edge. */
@@ -79,11 +87,20 @@ final class Stream {
         if (params.window() > 0) {
             socket.set(SockOpt.SO_SNDBUF, params.window());
             socket.set(SockOpt.SO_RCVBUF, params.window());
+        } else if (udp && !sender) {
+            // The receive loop starts cold (interpreted, then compiled): without room to queue a few
+            // milliseconds of datagrams, the kernel drops them and they count as loss. The kernel caps
+            // this at net.core.rmem_max.
+            socket.set(SockOpt.SO_RCVBUF, UDP_RCVBUF);
         }
         if (!udp && params.noDelay()) socket.set(SockOpt.TCP_NODELAY, true);
         if (!udp && params.congestion() != null) {
-            byte[] name = params.congestion().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            socket.setOption(org.jsock.sys.Sys.IPPROTO_TCP, org.jsock.sys.Sys.TCP_CONGESTION, name);
+            byte[] name = params.congestion().getBytes(StandardCharsets.US_ASCII);
+            try {
+                socket.setOption(Sys.IPPROTO_TCP, Sys.TCP_CONGESTION, name);
+            } catch (ErrnoException e) {
+                throw new BenchException("TCP congestion control '" + params.congestion() + "' is not available here", e);
+            }
         }
     }
 
@@ -119,12 +136,16 @@ final class Stream {
         thread = Thread.ofPlatform().daemon(true).name("bench-stream-" + fd).start(this::loop);
     }
 
-    /** Asks a sender to stop after its current write. */
-    void stop() { running = false; }
+    /** Asks a sender to stop after its current block (and wakes one that is pacing itself). */
+    void stop() {
+        running = false;
+        Thread t = thread;
+        if (t != null) LockSupport.unpark(t);
+    }
 
     /** Waits up to {@code millis} for the thread to end; true if it has. */
     boolean join(long millis) throws InterruptedException {
-        return thread == null || thread.join(java.time.Duration.ofMillis(millis));
+        return thread == null || thread.join(Duration.ofMillis(millis));
     }
 
     /** Stops the stream and closes its socket; a thread blocked in it wakes and ends. */
@@ -161,13 +182,17 @@ final class Stream {
 
     private void sendTcp() throws IOException {
         ByteBuffer buf = payload(params.len());
-        long start = System.nanoTime();
+        due = System.nanoTime();
         while (running && budget.take(params.len())) {
-            pace(start);
+            if (!pace()) break;
             buf.clear();
-            while (buf.hasRemaining() && running) {
+            // A block goes whole, so -n and -k end on a block boundary; stopping waits for at most one.
+            while (buf.hasRemaining()) {
                 int n = socket.send(buf);
-                if (n > 0) bytes += n;
+                if (n > 0) {
+                    bytes += n;
+                    paced(n);
+                }
             }
         }
     }
@@ -175,10 +200,10 @@ final class Stream {
     private void sendUdp() throws IOException {
         ByteBuffer buf = payload(params.len());
         boolean wide = params.counters64();
-        long start = System.nanoTime();
+        due = System.nanoTime();
         long sent = 0;
         while (running && budget.take(params.len())) {
-            pace(start);
+            if (!pace()) break;
             long now = System.nanoTime();
             buf.putInt(0, (int) (now / 1_000_000_000L));
             buf.putInt(4, (int) (now % 1_000_000_000L / 1000));
@@ -198,20 +223,40 @@ final class Stream {
                 sent++;
                 bytes += n;
                 packets = sent;
+                paced(n);
             }
         }
     }
 
-    /** Waits until sending another block keeps this stream at or under its target rate. */
-    private void pace(long start) {
+    /**
+     * Waits until sending another block keeps this stream at or under its target rate (-b).
+     *
+     * <p>TCP keeps to the average: time lost to a stall is made up at once, and flow control absorbs
+     * the burst. UDP has no flow control, so a UDP stream keeps at most a little unused allowance
+     * (2 ms, or 8 datagrams if more): after a stall, such as the send loop's first cold
+     * milliseconds, it sends a short burst rather than the whole backlog, which would overflow the
+     * receiver's buffer and count as loss.
+     *
+     * @return false if the stream was stopped meanwhile, and must send nothing more
+     */
+    private boolean pace() {
         long rate = params.rate();
-        if (rate <= 0) return;
-        while (running) {
-            long due = start + (long) (bytes * 8e9 / rate);
-            long wait = due - System.nanoTime();
-            if (wait <= 0) return;
-            LockSupport.parkNanos(Math.min(wait, 50_000_000L));
+        if (rate <= 0) return running;
+        long now = System.nanoTime();
+        if (udp) {
+            double slack = Math.max(UDP_BURST_NANOS, 8 * params.len() * 8e9 / rate);
+            if (due < now - slack) due = now - slack;
         }
+        while (running && due > now) {
+            LockSupport.parkNanos(Math.min((long) (due - now) + 1, 50_000_000L));
+            now = System.nanoTime();
+        }
+        return running;
+    }
+
+    /** Moves the next send time on by what {@code n} bytes take at the target rate. */
+    private void paced(int n) {
+        if (params.rate() > 0) due += n * 8e9 / params.rate();
     }
 
     private void receiveTcp() throws IOException {
