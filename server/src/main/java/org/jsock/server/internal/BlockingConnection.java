@@ -68,24 +68,29 @@ final class BlockingConnection implements Connection, Runnable {
         Throwable cause = null;
         boolean linger = true;
         try {
-            if (parker != null) socket.configureBlocking(false);
+            // Non-blocking on every model: a read is tried first, and only a would-block waits
+            // (poll with the stop fd, or a park), so a busy connection makes one call per read.
+            socket.configureBlocking(false);
             long timeout = readTimeoutNanos();
             callback("onAccept", () -> handler.onAccept(this));
             ByteBuffer buf = ByteBuffer.allocateDirect(16 * 1024);
             while (!closeRequested) {
-                int w = awaitReadable(timeout);
-                if (w == STOP) break;
-                if (w == TIMEOUT) {
-                    ctx.timedOut.increment();
-                    String why = "nothing received for " + timeout / 1_000_000 + " ms";
-                    ctx.log("dropping " + peer + ": " + why);
-                    cause = new SocketTimeoutException(why);
-                    linger = false;
-                    break;
-                }
+                if (stopRequested) break;
                 buf.clear();
                 int n = socket.recv(buf);
-                if (n == Socket.WOULD_BLOCK) continue;
+                if (n == Socket.WOULD_BLOCK) {
+                    int w = awaitReadable(timeout);
+                    if (w == STOP) break;
+                    if (w == TIMEOUT) {
+                        ctx.timedOut.increment();
+                        String why = "nothing received for " + timeout / 1_000_000 + " ms";
+                        ctx.log("dropping " + peer + ": " + why);
+                        cause = new SocketTimeoutException(why);
+                        linger = false;
+                        break;
+                    }
+                    continue;
+                }
                 if (n == Socket.EOF) {
                     peerEof = true;
                     callback("onPeerShutdown", () -> handler.onPeerShutdown(this));
@@ -194,8 +199,12 @@ final class BlockingConnection implements Connection, Runnable {
         try {
             while (data.hasRemaining()) {
                 int n = socket.send(data);
-                if (n == Socket.WOULD_BLOCK && parker.await(socket.fd(), Poller.OUT, 0, () -> killed) != READY) {
-                    throw new SocketClosedException("send");
+                if (n != Socket.WOULD_BLOCK) continue;
+                if (parker != null) {
+                    if (parker.await(socket.fd(), Poller.OUT, 0, () -> killed) != READY) throw new SocketClosedException("send");
+                } else {
+                    socket.await(Sys.POLLOUT, null); // a forced close wakes it (the socket's pre-close)
+                    if (killed) throw new SocketClosedException("send");
                 }
             }
         } catch (IOException e) {
