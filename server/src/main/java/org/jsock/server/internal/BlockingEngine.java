@@ -144,8 +144,9 @@ public final class BlockingEngine implements Engine {
         ctx.accepted.increment();
         BlockingConnection c;
         try {
+            Listeners.accepted(s);
             c = new BlockingConnection(ctx, s, ctx.handlers.get(), parker, stopFd, peer);
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             ctx.log("cannot set up connection: " + e);
             s.close();
             ctx.release();

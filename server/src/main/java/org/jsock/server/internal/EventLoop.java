@@ -163,6 +163,7 @@ public final class EventLoop implements Runnable {
         LoopConnection c;
         try {
             s.configureBlocking(false);
+            Listeners.accepted(s);
             c = new LoopConnection(this, s, ctx.handlers.get());
             connections.add(c);
             poller.add(s.fd(), Poller.IN | Poller.RDHUP, c);

@@ -31,6 +31,14 @@ final class Listeners {
         return true;
     }
 
+    /**
+     * Settings every accepted connection gets: TCP_NODELAY on TCP, as Netty does, so a small reply
+     * is not held back by Nagle while the peer delays its ACK. Unix sockets have nothing to set.
+     */
+    static void accepted(Socket s) throws IOException {
+        if (s.family() != Family.UNIX) s.set(SockOpt.TCP_NODELAY, true);
+    }
+
     /** The bound address with the port the kernel chose, so more listeners can share it. */
     static SockAddr withPort(SockAddr requested, Socket bound) throws IOException {
         return requested.family() == Family.UNIX ? requested : bound.localAddress();
