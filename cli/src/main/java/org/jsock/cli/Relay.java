@@ -1,7 +1,6 @@
 package org.jsock.cli;
 
 import org.jsock.net.ByteStream;
-import org.jsock.net.SockAddr;
 import org.jsock.net.Socket;
 import org.jsock.net.SocketClosedException;
 
@@ -134,9 +133,5 @@ final class Relay {
                 return;
             }
         }
-    }
-
-    static String describe(SockAddr a) {
-        return a.toString();
     }
 }

@@ -78,8 +78,6 @@ final class ServeCommand implements Callable<Integer> {
 
     @ParentCommand Main main;
 
-    static final byte[] HELLO = "Hello from server!\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-
     @Override
     public Integer call() throws Exception {
         int p = Inputs.port(port);
@@ -146,7 +144,7 @@ final class ServeCommand implements Callable<Integer> {
                 in.flip();
                 switch (service) {
                     case echo -> s.sendTo(in, from);
-                    case hello -> s.sendTo(ByteBuffer.wrap(HELLO), from);
+                    case hello -> s.sendTo(Services.helloMessage(), from);
                     case chargen -> {
                         // RFC 864 over UDP: one datagram of up to 512 characters per datagram received.
                         ByteBuffer out = ByteBuffer.allocate(Services.Chargen.LINE * 6);

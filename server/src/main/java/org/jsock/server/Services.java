@@ -58,7 +58,12 @@ public final class Services {
         };
     }
 
-    static final byte[] HELLO = "Hello from server!\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HELLO = "Hello from server!\n".getBytes(StandardCharsets.US_ASCII);
+
+    /** Seed 000's greeting, "Hello from server!\n", for servers that send it another way (UDP). */
+    public static ByteBuffer helloMessage() {
+        return ByteBuffer.wrap(HELLO).asReadOnlyBuffer();
+    }
 
     /** A service by name: echo, discard, chargen or hello. */
     public static Supplier<Handler> named(String name) {

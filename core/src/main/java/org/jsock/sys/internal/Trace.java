@@ -3,7 +3,6 @@ package org.jsock.sys.internal;
 import java.io.PrintStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Prints each socket call as strace prints it: {@code connect(3, {sa_family=AF_INET, ...}, 16) = 0}.
@@ -218,9 +217,4 @@ public final class Trace {
         }
     }
 
-    public static String str(String s) {
-        if (s == null) return "NULL";
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        return quote(b, 0, b.length, false);
-    }
 }
