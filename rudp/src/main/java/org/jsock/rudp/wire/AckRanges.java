@@ -67,6 +67,33 @@ public final class AckRanges {
         return new AckRanges(Arrays.copyOf(smallest, n), Arrays.copyOf(largest, n));
     }
 
+    /** The most ranges one ACK frame carries: Range Count (16 bits) counts the ranges after the first. */
+    public static final int MAX_WIRE_RANGES = 0x10000;
+    /** The most packets a range covers, and the longest gap, on the wire: those fields are 32 bits. */
+    public static final long MAX_WIRE_SPAN = 0xFFFF_FFFFL;
+
+    /**
+     * These ranges cut to what one ACK frame can carry (this object when they fit, the usual case): at most
+     * {@link #MAX_WIRE_RANGES} ranges, none longer than {@link #MAX_WIRE_SPAN} packets, no gap longer than that.
+     * The highest packets are kept: a range that is too long loses its lowest packets and ends the list, a gap
+     * that is too long ends the list before it.
+     */
+    public AckRanges clippedToWire() {
+        int n = Math.min(smallest.length, MAX_WIRE_RANGES);
+        for (int i = 0; i < n; i++) {
+            if (i > 0 && smallest[i - 1] - largest[i] > MAX_WIRE_SPAN + 1) {
+                n = i;
+                break;
+            }
+            if (largest[i] - smallest[i] >= MAX_WIRE_SPAN) {
+                long[] lo = Arrays.copyOf(smallest, i + 1), hi = Arrays.copyOf(largest, i + 1);
+                lo[i] = hi[i] - MAX_WIRE_SPAN + 1;
+                return new AckRanges(lo, hi);
+            }
+        }
+        return first(n);
+    }
+
     @Override public boolean equals(Object o) {
         return o instanceof AckRanges a && Arrays.equals(smallest, a.smallest) && Arrays.equals(largest, a.largest);
     }

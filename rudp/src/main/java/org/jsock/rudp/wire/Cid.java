@@ -23,6 +23,12 @@ public final class Cid {
         return new Cid(bytes.clone());
     }
 
+    /** An ID over {@code bytes} without copying them: the caller hands them over. */
+    static Cid wrap(byte[] bytes) {
+        if (bytes.length > MAX_LENGTH) throw new IllegalArgumentException("connection ID longer than " + MAX_LENGTH + " bytes");
+        return bytes.length == 0 ? EMPTY : new Cid(bytes);
+    }
+
     /** A fresh 8-byte ID from {@code random} (seeded in the simulator, secure otherwise). */
     public static Cid random(RandomGenerator random) {
         byte[] b = new byte[LENGTH];
