@@ -143,8 +143,9 @@ public final class SimNetwork {
 
     /**
      * Runs events in time order (ties: in the order they were made) until {@code done} holds (it is
-     * checked before each event), the next event is later than {@code deadlineNanos} (the clock then
-     * moves on to the deadline), or no events are left. Returns {@code done.getAsBoolean()}.
+     * checked before each event; the clock stays at the last event's time), or the next event is
+     * later than {@code deadlineNanos}, or no events are left. In those two cases the clock moves on
+     * to the deadline, unless it is {@code Long.MAX_VALUE}. Returns {@code done.getAsBoolean()}.
      */
     public boolean runUntil(BooleanSupplier done, long deadlineNanos) {
         if (running) throw new IllegalStateException("runUntil called from inside the simulation");
@@ -152,9 +153,9 @@ public final class SimNetwork {
         try {
             while (!done.getAsBoolean()) {
                 Event e = events.peek();
-                if (e == null) break;
-                if (e.at > deadlineNanos) {
-                    if (deadlineNanos > now) now = deadlineNanos;
+                if (e == null || e.at > deadlineNanos) {
+                    // Time passes until the deadline, unless that is "never".
+                    if (deadlineNanos != Long.MAX_VALUE && deadlineNanos > now) now = deadlineNanos;
                     break;
                 }
                 events.poll();
