@@ -41,7 +41,6 @@ public final class Relay implements AutoCloseable {
     private static final int SOCKET_BUFFER = 4 << 20;
     /** How many datagrams one readiness event reads before the loop looks at deliveries again. */
     private static final int READ_BATCH = 256;
-    private static final int MAX_SLEEP_MS = 1000;
     private static final Object LISTENER = new Object();
 
     private final Socket listener;
@@ -51,6 +50,9 @@ public final class Relay implements AutoCloseable {
     private final LinkModel upstream;
     private final LinkModel downstream;
     private final long startNanos = System.nanoTime();
+    private final long idleNanos;
+    /** How often idle clients are looked for, and so the longest the loop sleeps. */
+    private final long expiryIntervalNanos;
     // Relay thread only. Access order: the first entry is the one idle longest.
     private final LinkedHashMap<SockAddr, Client> clients = new LinkedHashMap<>(16, 0.75f, true);
     private final PriorityQueue<Pending> pending = new PriorityQueue<>((a, b) ->
@@ -67,8 +69,11 @@ public final class Relay implements AutoCloseable {
     private volatile long relayDrops;
     private volatile int clientCount;
 
-    private Relay(Socket listener, SockAddr target, Poller poller, Impairment impairment, long seed) throws IOException {
+    private Relay(Socket listener, SockAddr target, Poller poller, Impairment impairment, long seed, long idleNanos)
+            throws IOException {
         this.listener = listener;
+        this.idleNanos = idleNanos;
+        this.expiryIntervalNanos = Math.min(1_000_000_000L, Math.max(1_000_000L, idleNanos / 4));
         this.localAddress = listener.localAddress();
         this.target = target;
         this.poller = poller;
@@ -82,6 +87,12 @@ public final class Relay implements AutoCloseable {
      * to {@code target}. Bind errors (EADDRINUSE, say) are thrown here.
      */
     public static Relay start(SockAddr listen, SockAddr target, Impairment impairment, long seed) throws IOException {
+        return start(listen, target, impairment, seed, IDLE_NANOS);
+    }
+
+    /** With another idle time than 60 s (tests). */
+    static Relay start(SockAddr listen, SockAddr target, Impairment impairment, long seed, long idleNanos) throws IOException {
+        if (idleNanos <= 0) throw new IllegalArgumentException("idle time must be > 0, got " + idleNanos + " ns");
         Objects.requireNonNull(listen, "listen");
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(impairment, "impairment");
@@ -93,7 +104,7 @@ public final class Relay implements AutoCloseable {
             bigBuffers(s);
             p = Poller.open();
             p.add(s.fd(), Poller.IN, LISTENER);
-            Relay r = new Relay(s, target, p, impairment, seed);
+            Relay r = new Relay(s, target, p, impairment, seed, idleNanos);
             r.thread.start();
             return r;
         } catch (IOException | RuntimeException e) {
@@ -174,13 +185,13 @@ public final class Relay implements AutoCloseable {
         }
     }
 
-    /** Until the next delivery is due (rounded up to a whole millisecond), at most a second. */
+    /** Until the next delivery is due (rounded up to a whole millisecond), or the next look for idle clients. */
     private int sleepMillis(long now) {
+        long wait = lastExpiryCheck + expiryIntervalNanos - now;
         Pending next = pending.peek();
-        if (next == null) return MAX_SLEEP_MS;
-        long wait = next.at - now;
+        if (next != null) wait = Math.min(wait, next.at - now);
         if (wait <= 0) return 0;
-        return (int) Math.min(MAX_SLEEP_MS, (wait + 999_999) / 1_000_000);
+        return (int) ((wait + 999_999) / 1_000_000);
     }
 
     private void fromClients() throws IOException {
@@ -210,7 +221,9 @@ public final class Relay implements AutoCloseable {
             try {
                 n = c.socket.recv(inBuffer);
             } catch (ErrnoException e) {
-                // ICMP errors (ECONNREFUSED: nothing listens at the target) concern one datagram; go on.
+                // An ICMP error for a datagram sent earlier (ECONNREFUSED: nothing listens at the
+                // target). It concerns that datagram only: count it and go on.
+                relayDrops++;
                 continue;
             }
             if (n < 0) return; // would block
@@ -281,12 +294,12 @@ public final class Relay implements AutoCloseable {
     }
 
     private void expireIdle(long now) {
-        if (now - lastExpiryCheck < 1_000_000_000L) return;
+        if (now - lastExpiryCheck < expiryIntervalNanos) return;
         lastExpiryCheck = now;
         Iterator<Client> it = clients.values().iterator();
         while (it.hasNext()) {
             Client c = it.next();
-            if (now - c.lastActive < IDLE_NANOS) break; // the rest were active more recently
+            if (now - c.lastActive < idleNanos) break; // the rest were active more recently
             it.remove();
             c.closed = true;
             try {
