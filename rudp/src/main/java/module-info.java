@@ -4,4 +4,6 @@
  */
 module org.jsock.rudp {
     requires org.jsock;
+
+    exports org.jsock.rudp.cc;
 }
