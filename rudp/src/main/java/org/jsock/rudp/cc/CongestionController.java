@@ -15,9 +15,9 @@ import java.util.Locale;
  * <p>Only in-flight packets (ack-eliciting or padded) are reported. Each one is reported sent once,
  * then exactly once as acknowledged, lost or discarded.
  *
- * <p>An acknowledgement grows the window only when the window was in use: if the bytes in flight when
- * the acknowledgement arrived were below half the window, the sender is application-limited and its
- * window has not been tested, so it is left as it is (RFC 9002 section 7.8).
+ * <p>{@link NewReno} and {@link Cubic} grow the window only when it was in use: if the bytes in flight
+ * when an acknowledgement arrived were below half the window, the sender is application-limited and
+ * its window has not been tested, so it is left as it is (RFC 9002 section 7.8).
  */
 public interface CongestionController {
 
