@@ -4,6 +4,10 @@
  */
 module org.jsock.rudp {
     requires org.jsock;
+    exports org.jsock.rudp;
+    // Pluggable congestion control is part of the API.
+    exports org.jsock.rudp.cc;
+    // The impairments and the simulator are tools for users too (jsock impair, seeded tests).
     exports org.jsock.rudp.impair;
     exports org.jsock.rudp.sim;
 }
