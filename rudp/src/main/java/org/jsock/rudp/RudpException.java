@@ -13,6 +13,8 @@ public class RudpException extends IOException {
         HANDSHAKE_TIMEOUT,
         /** nothing heard from the peer for the idle timeout */
         IDLE_TIMEOUT,
+        /** nothing listens on the peer's UDP port (ICMP port unreachable) */
+        REFUSED,
         /** the client and server share no protocol version */
         NO_COMMON_VERSION,
         /** the peer closed with an error code */

@@ -28,7 +28,7 @@ public final class RudpListener implements Closeable {
 
     static RudpListener bind(SockAddr local, RudpConfig config) throws IOException {
         if (local instanceof SockAddr.Unix) throw new IllegalArgumentException("rudp runs over UDP/IP, not " + local);
-        return new RudpListener(Driver.start(local, config, true));
+        return new RudpListener(Driver.start(local, null, config));
     }
 
     /** The next connection: waits for one when blocking, or returns null when non-blocking and none is ready. */

@@ -50,7 +50,7 @@ public final class RudpSocket implements ByteStream {
     public static RudpSocket connect(SockAddr server, RudpConfig config) throws IOException {
         if (server instanceof SockAddr.Unix) throw new IllegalArgumentException("rudp runs over UDP/IP, not " + server);
         SockAddr any = server.family() == Family.INET ? SockAddr.Inet4.any(0) : SockAddr.Inet6.any(0);
-        Driver d = Driver.start(any, config, false);
+        Driver d = Driver.start(any, server, config);
         d.lock.lock();
         try {
             Connection c = d.endpoint().connect(d.now(), server);

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.DataInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -131,6 +132,56 @@ class RudpSocketTest {
             RudpException e = assertThrows(RudpException.class, () -> RudpSocket.connect(silent.localAddress(), quick));
             assertEquals(RudpException.Kind.HANDSHAKE_TIMEOUT, e.kind());
             assertTrue(e.getMessage().contains("timed out"), e.getMessage());
+        }
+    }
+
+    @Test
+    void connectToAClosedPortIsRefusedAtOnce() throws Exception {
+        int port;
+        try (Socket probe = Socket.udp(org.jsock.net.Family.INET)) {
+            probe.bind(SockAddr.Inet4.loopback(0));
+            port = ((SockAddr.Inet4) probe.localAddress()).port();
+        }
+        long t0 = System.nanoTime();
+        RudpException e = assertThrows(RudpException.class, () -> RudpSocket.connect(SockAddr.Inet4.loopback(port), FAST));
+        assertEquals(RudpException.Kind.REFUSED, e.kind());
+        assertEquals("connect: Connection refused: nothing listens on UDP 127.0.0.1:" + port, e.getMessage());
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(1), "refused without waiting for the timeout");
+    }
+
+    @Test
+    void aServerThatVanishesEndsTheConnection() throws Exception {
+        RudpListener l = RudpSocket.listen(SockAddr.Inet4.loopback(0), FAST);
+        CompletableFuture<RudpSocket> accepted = CompletableFuture.supplyAsync(() -> {
+            try {
+                return l.accept();
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        }, THREADS);
+        try (RudpSocket c = RudpSocket.connect(l.localAddress(), FAST)) {
+            RudpSocket s = accepted.get(5, TimeUnit.SECONDS);
+            s.abort("simulated crash");
+            l.close();
+            // The listener's port closes once its connections are gone; the client's next packets meet ICMP.
+            IOException e = assertThrows(IOException.class, () -> {
+                for (int i = 0; i < 200; i++) {
+                    c.sendAll(new byte[1000], 0, 1000);
+                    Thread.sleep(10);
+                }
+            });
+            assertTrue(e instanceof RudpException, String.valueOf(e));
+        }
+        // The server's aborted connection stays CLOSING for 3 PTOs (about 3 s with no RTT sample yet).
+        awaitDriversGone();
+    }
+
+    /** Waits (at most 10 s) until every rudp driver thread has ended, so their sockets are closed. */
+    static void awaitDriversGone() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline
+                && Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("rudp "))) {
+            Thread.sleep(20);
         }
     }
 

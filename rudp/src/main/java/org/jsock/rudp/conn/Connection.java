@@ -327,6 +327,17 @@ public final class Connection {
         state = State.CLOSED;
     }
 
+    /** The peer's UDP port answered with ICMP port unreachable: nobody is there any more. */
+    void onUnreachable(long now) {
+        if (isTerminated() || state == State.CLOSED) return;
+        String what = state == State.HANDSHAKE
+                ? "connect: Connection refused: nothing listens on UDP " + peer
+                : "connection lost: " + peer + " is no longer listening (ICMP port unreachable)";
+        failure = new RudpException(RudpException.Kind.REFUSED, -1, "", what);
+        state = State.CLOSED;
+        loss.discardAll();
+    }
+
     private static String versionList(int[] vs) {
         List<String> out = new ArrayList<>();
         for (int v : vs) out.add(String.format("0x%08x", v));

@@ -232,6 +232,19 @@ public final class Endpoint {
         send(to, out);
     }
 
+    /**
+     * A client's socket (connected to its server) reported ECONNREFUSED: the server's port is closed.
+     * Every connection of this client endpoint ends.
+     */
+    public void onUnreachable(long now) {
+        if (server) return;
+        for (Connection c : List.copyOf(byCid.values())) {
+            c.onUnreachable(now);
+            touch(c);
+        }
+        flush(now);
+    }
+
     // ---------------------------------------------------------------- timers and output
 
     /** When {@link #onTimer} must next run (absolute nanos), or {@link Long#MAX_VALUE}. */

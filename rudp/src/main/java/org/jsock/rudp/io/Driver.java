@@ -8,6 +8,7 @@ import org.jsock.net.Socket;
 import org.jsock.rudp.RudpConfig;
 import org.jsock.rudp.conn.Connection;
 import org.jsock.rudp.conn.Endpoint;
+import org.jsock.sys.ErrnoException;
 import org.jsock.sys.Sys;
 
 import java.io.IOException;
@@ -43,6 +44,7 @@ public final class Driver {
     private volatile long sleepingUntil = Long.MAX_VALUE;
     private long sendDrops, sendErrors;
     private IOException fatal;
+    private boolean unreachable;
 
     private Driver(Socket udp, Poller poller, RudpConfig config, boolean server) throws IOException {
         this.udp = udp;
@@ -50,11 +52,16 @@ public final class Driver {
         this.endpoint = new Endpoint(config, server, new SecureRandom(), this::sendDatagram);
         this.local = udp.localAddress();
         this.in = ByteBuffer.allocateDirect(RudpConfig.MAX_DATAGRAM);
-        this.thread = Thread.ofPlatform().daemon().name("rudp " + local).unstarted(this::run);
+        this.thread = Thread.ofPlatform().daemon().name((server ? "rudp server " : "rudp client ") + local).unstarted(this::run);
     }
 
-    /** Binds a UDP socket to {@code bind} and starts the driver thread, held once by the caller. */
-    public static Driver start(SockAddr bind, RudpConfig config, boolean server) throws IOException {
+    /**
+     * Binds a UDP socket to {@code bind} and starts the driver thread, held once by the caller. A client
+     * passes its server as {@code peer}: the socket is connected to it, so only the server's datagrams
+     * arrive and a closed port is reported (ICMP port unreachable becomes ECONNREFUSED).
+     */
+    public static Driver start(SockAddr bind, SockAddr peer, RudpConfig config) throws IOException {
+        boolean server = peer == null;
         Socket udp = Socket.udp(bind.family());
         Poller poller = null;
         try {
@@ -62,9 +69,13 @@ public final class Driver {
             // Room for bursts: a full congestion window can arrive between two wakeups.
             udp.set(SockOpt.SO_RCVBUF, 4 << 20);
             udp.set(SockOpt.SO_SNDBUF, 4 << 20);
-            if (bind.family() == Family.INET) udp.setIntOption(Sys.IPPROTO_IP, Sys.IP_MTU_DISCOVER, PMTUDISC_DO);
-            else udp.setIntOption(Sys.IPPROTO_IPV6, Sys.IPV6_MTU_DISCOVER, PMTUDISC_DO);
+            if (bind.family() == Family.INET6) {
+                udp.setIntOption(Sys.IPPROTO_IPV6, Sys.IPV6_MTU_DISCOVER, PMTUDISC_DO);
+            }
+            // IPv4, and IPv4-mapped traffic on a dual-stack IPv6 socket.
+            udp.setIntOption(Sys.IPPROTO_IP, Sys.IP_MTU_DISCOVER, PMTUDISC_DO);
             udp.bind(bind);
+            if (peer != null) udp.connect(peer);
             udp.configureBlocking(false);
             poller = Poller.open();
             poller.add(udp.fd(), Poller.IN, null);
@@ -113,6 +124,9 @@ public final class Driver {
         try {
             int n = udp.sendTo(datagram, to);
             if (n == Socket.WOULD_BLOCK) sendDrops++;
+        } catch (ErrnoException e) {
+            if (e.is("ECONNREFUSED")) unreachable = true;   // an earlier datagram's ICMP error, reported here
+            else sendErrors++;
         } catch (IOException e) {
             sendErrors++;   // e.g. ENETUNREACH: the packet is lost; recovery decides what happens next
         }
@@ -138,10 +152,21 @@ public final class Driver {
                     long now = now();
                     for (int i = 0; i < RECV_BATCH; i++) {
                         in.clear();
-                        SockAddr from = udp.recvFrom(in);
+                        SockAddr from;
+                        try {
+                            from = udp.recvFrom(in);
+                        } catch (ErrnoException e) {
+                            if (!e.is("ECONNREFUSED")) throw e;
+                            unreachable = true;
+                            continue;
+                        }
                         if (from == null) break;
                         in.flip();
                         endpoint.onDatagram(now, from, in);
+                    }
+                    if (unreachable) {
+                        unreachable = false;
+                        endpoint.onUnreachable(now);
                     }
                     if (endpoint.nextTimer() <= now) endpoint.onTimer(now);
                     changed.signalAll();
