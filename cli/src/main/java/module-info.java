@@ -4,6 +4,7 @@ module org.jsock.cli {
     requires org.jsock.examples;
     requires org.jsock.server;
     requires org.jsock.tls;
+    requires org.jsock.rudp;
     requires info.picocli;
     opens org.jsock.cli to info.picocli;
 }

@@ -27,6 +27,9 @@ import java.util.concurrent.Callable;
                 "what stdin still has is sent; jsock ends when stdin ends or stays quiet for half a second.",
                 "With -u: a UDP socket; connect() only fixes the destination, and each read of stdin is sent",
                 "as one datagram with send().",
+                "With --rudp: jsock's reliable transport over UDP (docs/rudp.md) instead of TCP: the same",
+                "byte stream, half-close and all, carried in UDP datagrams with its own handshake, loss",
+                "recovery and congestion control; the server must be jsock listen --rudp (or any rudp peer).",
                 ""},
         footer = {"", "Examples:",
                 "  echo hello | jsock connect 127.0.0.1 7        talk to an echo server",
@@ -34,6 +37,7 @@ import java.util.concurrent.Callable;
                 "  jsock connect -w 3 example.test 80            give up if not connected in 3 s",
                 "  echo ping | jsock connect -u 127.0.0.1 9000    one datagram, print the reply",
                 "  jsock connect --unix /tmp/app.sock",
+                "  jsock connect --rudp 127.0.0.1 9000           rudp: a reliable stream over UDP port 9000",
                 "  jsock --trace connect 127.0.0.1 9             see the refused connect as strace shows it",
                 "  jsock connect --tls --pin AB:CD:... 127.0.0.1 8443   TLS, trusting the server's printed fingerprint"})
 final class ConnectCommand implements Callable<Integer> {
@@ -52,6 +56,9 @@ final class ConnectCommand implements Callable<Integer> {
     @Option(names = "--unix", paramLabel = "PATH", description = "Connect to a Unix socket (a path, or @name for an abstract one).")
     String unix;
 
+    @Option(names = "--rudp", description = "rudp, a reliable stream over UDP (docs/rudp.md), instead of TCP.")
+    boolean rudp;
+
     @picocli.CommandLine.Mixin TlsOptions tlsOptions = new TlsOptions();
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "HOST") String host;
@@ -62,10 +69,11 @@ final class ConnectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (wait != null && wait < 0) throw CliException.usage("-w must be >= 0, got " + wait);
+        if (rudp && (udp || unix != null)) throw CliException.usage("--rudp runs over UDP/IP: it takes neither -u nor --unix");
         tlsOptions.check(udp);
         org.jsock.tls.TlsConfig tlsConfig = tlsOptions.tls ? tlsOptions.client() : null;
         SockAddr target;
-        SockType type = udp ? SockType.DGRAM : SockType.STREAM;
+        SockType type = udp || rudp ? SockType.DGRAM : SockType.STREAM;
         if (unix != null) {
             if (host != null) throw CliException.usage("--unix takes no HOST PORT");
             try {
@@ -80,6 +88,7 @@ final class ConnectCommand implements Callable<Integer> {
             target = Inputs.resolve(host, p, f, type, "connect");
         }
         boolean verbose = main.verbose.length > 0;
+        if (rudp) return connectRudp(target, tlsConfig, verbose);
         try (Socket s = Socket.open(target.family(), type)) {
             try {
                 if (wait != null && !udp) s.connect(target, Duration.ofSeconds(wait));
@@ -106,6 +115,41 @@ final class ConnectCommand implements Callable<Integer> {
             } else {
                 Relay.stream(s, in, out, false, target.toString());
             }
+        }
+        return 0;
+    }
+
+    private int connectRudp(SockAddr target, org.jsock.tls.TlsConfig tlsConfig, boolean verbose) throws IOException {
+        org.jsock.rudp.RudpConfig config = org.jsock.rudp.RudpConfig.defaults();
+        if (wait != null && wait > 0) config = config.withHandshakeTimeout(Duration.ofSeconds(wait));
+        org.jsock.rudp.RudpSocket s;
+        try {
+            s = org.jsock.rudp.RudpSocket.connect(target, config);
+        } catch (org.jsock.rudp.RudpException e) {
+            // Its message names the call already ("connect: ..."): say it once.
+            throw new CliException("connect " + target + " (rudp): " + e.getMessage().replaceFirst("^connect: ", ""), 1, e);
+        } catch (IOException e) {
+            throw CliException.network("connect " + target + " (rudp)", e);
+        }
+        try (s) {
+            if (verbose) System.err.println("jsock: rudp connected to " + target + " from " + s.localAddress());
+            var in = new FileInputStream(FileDescriptor.in);
+            var out = new FileOutputStream(FileDescriptor.out);
+            if (tlsConfig != null) {
+                String name = host != null ? host : "localhost";
+                try (org.jsock.tls.TlsSocket t = org.jsock.tls.TlsSocket.client(new RudpTransport(s), tlsConfig, name, Inputs.port(port))) {
+                    try {
+                        t.handshake();
+                    } catch (IOException e) {
+                        throw new CliException("tls " + target + ": " + org.jsock.tls.TlsErrors.describe(e), 1, e);
+                    }
+                    if (main.trace || verbose) System.err.println("jsock: tls: " + t.session().summary());
+                    Relay.stream(t, in, out, false, target.toString());
+                }
+            } else {
+                Relay.stream(s, in, out, false, target.toString());
+            }
+            if (verbose) System.err.println("jsock: rudp: " + s.stats().describe());
         }
         return 0;
     }

@@ -38,12 +38,15 @@ import java.util.concurrent.Semaphore;
                 "client is served at once, their data goes to stdout, and stdin goes to all of them.",
                 "--exec connects each client to a command's stdin and stdout (as ncat -e, through /bin/sh).",
                 "With -u: a UDP socket; the first datagram's sender becomes the peer (connect()).",
+                "With --rudp: jsock's reliable transport over UDP (docs/rudp.md): one UDP port serves every",
+                "client, each a byte stream as with TCP, told apart by connection ID.",
                 ""},
         footer = {"", "Examples:",
                 "  jsock listen 9000                          one client, then exit",
                 "  jsock listen -k -m 10 127.0.0.1 9000       up to 10 clients at once",
                 "  jsock listen -k 9000 --exec 'tr a-z A-Z'    a shouting echo server",
                 "  jsock listen -u 9000                       UDP",
+                "  jsock listen --rudp 9000                   rudp: reliable streams over UDP port 9000",
                 "  jsock listen --unix /tmp/app.sock",
                 "  jsock listen --tls 8443                    TLS with an ephemeral certificate (its fingerprint is printed)"})
 final class ListenCommand implements Callable<Integer> {
@@ -62,6 +65,8 @@ final class ListenCommand implements Callable<Integer> {
     String exec;
     @Option(names = "--unix", paramLabel = "PATH", description = "Listen on a Unix socket (a path, or @name for an abstract one).")
     String unix;
+    @Option(names = "--rudp", description = "rudp, reliable streams over UDP (docs/rudp.md), instead of TCP.")
+    boolean rudp;
 
     @picocli.CommandLine.Mixin TlsOptions tlsOptions = new TlsOptions();
 
@@ -78,9 +83,11 @@ final class ListenCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         verbose = main.verbose.length > 0;
         if (maxConn != null && maxConn < 1) throw CliException.usage("-m must be at least 1, got " + maxConn);
+        if (rudp && (udp || unix != null)) throw CliException.usage("--rudp runs over UDP/IP: it takes neither -u nor --unix");
         tlsOptions.check(udp);
         SockAddr bindAddr = bindAddress();
         if (tlsOptions.tls) tlsConfig = tlsOptions.server();
+        if (rudp) return listenRudp(bindAddr);
         Path socketFile = bindAddr instanceof SockAddr.Unix u && !u.isAbstract() ? Path.of(u.path()) : null;
         if (socketFile != null) removeStaleSocket(socketFile, bindAddr);
         try (Socket ls = Socket.open(bindAddr.family(), udp ? SockType.DGRAM : SockType.STREAM)) {
@@ -146,7 +153,7 @@ final class ListenCommand implements Callable<Integer> {
         int port = Inputs.port(where.getLast());
         if (where.size() == 2) {
             Family f = ip.v4 ? Family.INET : ip.v6 ? Family.INET6 : null;
-            return Inputs.resolve(where.getFirst(), port, f, udp ? SockType.DGRAM : SockType.STREAM, "listen");
+            return Inputs.resolve(where.getFirst(), port, f, udp || rudp ? SockType.DGRAM : SockType.STREAM, "listen");
         }
         return ip.v4 ? SockAddr.Inet4.any(port) : SockAddr.Inet6.any(port);
     }
@@ -266,6 +273,68 @@ final class ListenCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    private int listenRudp(SockAddr bindAddr) throws IOException {
+        org.jsock.rudp.RudpListener l;
+        try {
+            l = org.jsock.rudp.RudpSocket.listen(bindAddr);
+        } catch (IOException e) {
+            throw CliException.network("listen " + bindAddr + " (rudp)", e);
+        }
+        try (l) {
+            if (verbose) System.err.println("jsock: listening on " + l.localAddress() + " (rudp)");
+            Runtime.getRuntime().addShutdownHook(new Thread(l::close));
+            Semaphore slots = new Semaphore(maxConn == null ? Integer.MAX_VALUE : maxConn);
+            OutputStream stdout = new FileOutputStream(FileDescriptor.out);
+            while (true) {
+                org.jsock.rudp.RudpSocket c;
+                try {
+                    c = l.accept();
+                } catch (SocketClosedException e) {
+                    return 0; // stopped by a signal
+                }
+                if (!keep) {
+                    try (c) {
+                        serveRudp(c, new FileInputStream(FileDescriptor.in), stdout);
+                    }
+                    return 0;
+                }
+                if (!slots.tryAcquire()) {
+                    if (verbose) System.err.println("jsock: " + c.peerAddress() + " refused: " + maxConn + " clients already connected (-m)");
+                    c.abort("server full");
+                    continue;
+                }
+                Thread.ofPlatform().daemon(true).name("rudp client " + c.peerAddress()).start(() -> {
+                    try (c) {
+                        serveRudp(c, null, exec != null ? null : new SharedOut(stdout));
+                    } catch (Exception e) {
+                        System.err.println("jsock: " + Main.describe(e));
+                    } finally {
+                        slots.release();
+                    }
+                });
+            }
+        }
+    }
+
+    private void serveRudp(org.jsock.rudp.RudpSocket c, InputStream in, OutputStream out) throws IOException {
+        SockAddr peer = c.peerAddress();
+        if (verbose) System.err.println("jsock: rudp connection from " + peer);
+        if (tlsConfig == null) {
+            relay(c, peer, in, out);
+        } else {
+            try (org.jsock.tls.TlsSocket t = org.jsock.tls.TlsSocket.server(new RudpTransport(c), tlsConfig)) {
+                try {
+                    t.handshake();
+                } catch (IOException e) {
+                    throw new CliException("tls " + peer + ": " + org.jsock.tls.TlsErrors.describe(e), 1, e);
+                }
+                if (verbose || main.trace) System.err.println("jsock: tls: " + t.session().summary());
+                relay(t, peer, in, out);
+            }
+        }
+        if (verbose) System.err.println("jsock: rudp " + peer + ": " + c.stats().describe());
     }
 
     private int serveUdp(Socket s) throws IOException {
