@@ -494,7 +494,6 @@ public final class Connection {
             if (out.probes() > 0) {
                 probesPending = out.probes();
                 if (client && state == State.HANDSHAKE) initialPending = true;
-                else if (!send.hasSendable(peerMaxData)) requeueOldestData();
             }
         }
     }
@@ -573,7 +572,12 @@ public final class Connection {
             }
         }
         if (!eliciting) return emit(now, out, List.of(ackFrame(now)), List.of(), false);
-        if (probe) probesPending--;
+        if (probe) {
+            probesPending--;
+            // A probe carries data: new data if any, else the oldest unacknowledged data again (both
+            // probes of a pair then carry it, so one loss does not cost another backed-off PTO).
+            if (canSendStream() && !send.hasSendable(peerMaxData)) requeueOldestData();
+        }
         return emitEliciting(now, out, ackNow || received.hasUnacked());
     }
 

@@ -25,9 +25,11 @@ class SimScenariosTest {
 
     /**
      * The probe timeout backs off exponentially, so under heavy or bursty loss a handshake can need more
-     * than the default 10 s: these scenarios test delivery, so they give it a minute.
+     * than the default 10 s, and a close more than the default 30 s of linger (a seeded run met 16
+     * losses in a row spread over 17 s of backoff). These scenarios test delivery, so they are patient.
      */
-    static final RudpConfig PATIENT = RudpConfig.defaults().withHandshakeTimeout(Duration.ofSeconds(60));
+    static final RudpConfig PATIENT = RudpConfig.defaults().withHandshakeTimeout(Duration.ofSeconds(60))
+            .withLinger(Duration.ofSeconds(120)).withIdleTimeout(Duration.ofSeconds(120));
 
     @Test
     void handshake() {
@@ -99,17 +101,35 @@ class SimScenariosTest {
         assertEquals(0, r.server().endpoint.connectionCount(), "the server forgot every closed connection");
     }
 
+    /**
+     * Random mixes of every impairment, one seed each. In the suite: 1,000 seeds, every one must deliver.
+     * A longer soak ({@code -Djsock.rudp.seeds=20000}) meets the model's extremes: its Gilbert-Elliott
+     * chain steps once per datagram, so when a backed-off sender sends a datagram every few seconds, a
+     * "burst" can last minutes (seed 1820 lost 16 datagrams in a row one way and 5 the other, over 100 s).
+     * Such a seed may end in a timeout reported to the application; it must never deliver wrong bytes,
+     * and timeouts must stay below 0.1% of seeds.
+     */
     @Test
     void manySeedsWithEveryImpairmentAtOnce() {
-        for (long seed = 1; seed <= 1000; seed++) {
+        long first = Long.getLong("jsock.rudp.firstSeed", 1), count = Long.getLong("jsock.rudp.seeds", 1000);
+        java.util.List<String> timedOut = new java.util.ArrayList<>();
+        for (long seed = first; seed < first + count; seed++) {
             java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
             Impairment mix = Impairment.builder().rateMbps(5 + rnd.nextInt(50)).delayMillis(1 + rnd.nextInt(40))
                     .jitterMillis(rnd.nextInt(10)).queue(10 + rnd.nextInt(60)).loss(rnd.nextDouble() * 0.1)
                     .burst(1 + rnd.nextInt(3)).reorder(rnd.nextDouble() * 0.1).duplicate(rnd.nextDouble() * 0.05)
                     .corrupt(rnd.nextDouble() * 0.05).build();
-            new Scenario().seed(seed).bytes(20_000 + rnd.nextInt(40_000), rnd.nextInt(20_000)).both(mix).config(PATIENT)
-                    .limitSeconds(180).run().verify();
+            try {
+                new Scenario().seed(seed).bytes(20_000 + rnd.nextInt(40_000), rnd.nextInt(20_000)).both(mix).config(PATIENT)
+                        .limitSeconds(400).run().verify();
+            } catch (AssertionError e) {
+                boolean timeout = e.getMessage().contains("timed out") || e.getMessage().contains("linger timeout");
+                if (count <= 1000 || !timeout) throw e;
+                timedOut.add("seed " + seed);
+            }
         }
+        if (!timedOut.isEmpty()) System.err.println("seeds that ended in a timeout: " + timedOut);
+        assertTrue(timedOut.size() * 1000L <= count, timedOut.size() + " of " + count + " seeds timed out: " + timedOut);
     }
 
     @Test
