@@ -80,7 +80,7 @@ public final class Connection {
     private boolean closeRequested;      // graceful close: CLOSE once everything is acknowledged
     private long lingerDeadline = Long.MAX_VALUE;
     private Frame.Close closeFrame;      // what we sent or must send
-    private boolean closeSendPending;
+    private int closeCopies;             // CLOSE packets still to send
     private long stateDeadline = Long.MAX_VALUE;   // end of CLOSING / DRAINING
     private RudpException failure;       // why it ended badly, for the application
     private boolean inputShutdown;
@@ -247,7 +247,10 @@ public final class Connection {
                         return;
                     }
                 }
-                closeSendPending = true;   // the peer has not seen our CLOSE yet
+                // The peer has not seen our CLOSE: send it again, and stay for another three PTOs, as
+                // long as the peer keeps trying (TCP's TIME_WAIT answers a retransmitted FIN the same way).
+                closeCopies = Math.max(closeCopies, 1);
+                stateDeadline = Math.max(stateDeadline, now + 3 * rtt.pto());
                 return;
             }
             default -> { }
@@ -399,7 +402,8 @@ public final class Connection {
 
     private void enterClosing(long now, int code, String reason) {
         closeFrame = new Frame.Close(code, reason.length() > 200 ? reason.substring(0, 200) : reason);
-        closeSendPending = true;
+        // Two copies: a CLOSE is not retransmitted, and a lost one leaves the peer to time out.
+        closeCopies = 2;
         state = State.CLOSING;
         stateDeadline = now + 3 * rtt.pto();
         loss.discardAll();
@@ -545,8 +549,8 @@ public final class Connection {
         if (state == State.CLOSED || state == State.DRAINING) return 0;
         if (closeReady()) enterClosing(now, ErrorCode.NO_ERROR, "");
         if (state == State.CLOSING) {
-            if (!closeSendPending) return 0;
-            closeSendPending = false;
+            if (closeCopies == 0) return 0;
+            closeCopies--;
             return emit(now, out, List.of(closeFrame), List.of(), false);
         }
         if (send.blockedBy(peerMaxData) && dataBlockedSentAt != peerMaxData) dataBlockedPending = true;
