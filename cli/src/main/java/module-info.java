@@ -3,6 +3,7 @@ module org.jsock.cli {
     requires org.jsock;
     requires org.jsock.examples;
     requires org.jsock.server;
+    requires org.jsock.rudp;
     requires org.jsock.tls;
     requires org.jsock.rudp;
     requires info.picocli;

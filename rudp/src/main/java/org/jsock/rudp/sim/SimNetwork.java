@@ -99,6 +99,11 @@ public final class SimNetwork {
         links.put(ba, new Link(new LinkModel(bToA, seedFor(ba)), true));
     }
 
+    /** The same impairment both ways between {@code a} and {@code b}. */
+    public void link(SockAddr a, SockAddr b, Impairment both) {
+        link(a, b, both, both);
+    }
+
     /**
      * The impairment of every pair not set with {@link #link}; {@link Impairment#NONE} at first.
      * Links already made from the old default start again with the new one.
@@ -161,8 +166,7 @@ public final class SimNetwork {
                 events.poll();
                 if (e instanceof Timer t && t.generation != t.host.generation) continue; // superseded
                 now = Math.max(now, e.at);
-                eventsProcessed++;
-                e.run();
+                if (e.run()) eventsProcessed++;
             }
             return done.getAsBoolean();
         } finally {
@@ -175,7 +179,7 @@ public final class SimNetwork {
         return link(from, to).model.stats();
     }
 
-    /** Events run so far (arrivals, timers that fired, tasks); superseded timers are not counted. */
+    /** Events run so far (arrivals, timers that fired, tasks); superseded or moved timers are not counted. */
     public long eventsProcessed() { return eventsProcessed; }
 
     /** Datagrams that arrived at an address with no host, and were dropped. */
@@ -263,7 +267,8 @@ public final class SimNetwork {
 
         Event(long at) { this.at = at; }
 
-        abstract void run();
+        /** Returns false when the event turned out to have nothing to do (a timer the host had moved). */
+        abstract boolean run();
     }
 
     private final class Arrival extends Event {
@@ -279,16 +284,17 @@ public final class SimNetwork {
         }
 
         @Override
-        void run() {
+        boolean run() {
             Attached a = hosts.get(to);
             if (a == null) {
                 undeliverable++;
                 if (tracer != null) tracer.accept(time(now) + " drop " + from + " -> " + to + " " + data.length + " B: no host there");
-                return;
+                return true;
             }
             if (tracer != null) tracer.accept(time(now) + " deliver " + from + " -> " + to + " " + data.length + " B");
             a.host.onDatagram(now, from, ByteBuffer.wrap(data));
             reschedule(a);
+            return true;
         }
     }
 
@@ -303,13 +309,13 @@ public final class SimNetwork {
         }
 
         @Override
-        void run() {
+        boolean run() {
             Attached a = host;
             a.scheduledAt = Long.MAX_VALUE; // this event is used up
             if (a.host.nextTimer() > now) {
                 // The host moved its timer later without a wake: never fire early.
                 reschedule(a);
-                return;
+                return false;
             }
             if (a.lastFiredAt == now) {
                 if (++a.firedAtSameInstant >= MAX_TIMERS_AT_ONE_INSTANT) {
@@ -323,6 +329,7 @@ public final class SimNetwork {
             if (tracer != null) tracer.accept(time(now) + " timer " + a.address);
             a.host.onTimer(now);
             reschedule(a);
+            return true;
         }
     }
 
@@ -335,11 +342,12 @@ public final class SimNetwork {
         }
 
         @Override
-        void run() {
+        boolean run() {
             if (tracer != null) tracer.accept(time(now) + " task");
             task.run();
             // The task may have changed any host (the application wrote data, say).
             for (Attached a : List.copyOf(attachOrder)) reschedule(a);
+            return true;
         }
     }
 }

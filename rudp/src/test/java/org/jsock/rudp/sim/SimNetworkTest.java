@@ -201,6 +201,14 @@ class SimNetworkTest {
         net.wake(A);
         net.runUntil(() -> false, 100 * MS);
         assertEquals(List.of(40 * MS), a.fired);
+        // Moved later without a wake, a timer is not fired early: it waits for the new time.
+        a.timer = 120 * MS;
+        net.wake(A);
+        a.timer = 150 * MS;
+        long before = net.eventsProcessed();
+        net.runUntil(() -> false, 200 * MS);
+        assertEquals(List.of(40 * MS, 150 * MS), a.fired);
+        assertEquals(before + 1, net.eventsProcessed(), "the timer event at 120 ms found nothing due");
         assertThrows(IllegalArgumentException.class, () -> net.wake(NOBODY));
     }
 
