@@ -5,7 +5,6 @@ module org.jsock.cli {
     requires org.jsock.server;
     requires org.jsock.rudp;
     requires org.jsock.tls;
-    requires org.jsock.rudp;
     requires info.picocli;
     opens org.jsock.cli to info.picocli;
 }
