@@ -149,8 +149,10 @@ final class ConnectCommand implements Callable<Integer> {
             } else {
                 Relay.stream(s, in, out, false, target.toString());
             }
-            if (verbose) System.err.println("jsock: rudp: " + s.stats().describe());
         }
+        // After close: it waited for the last bytes to be acknowledged, so the counts are final.
+        if (verbose) System.err.println("jsock: rudp: " + s.stats().describe());
+        if (s.closeFailure() != null) throw new CliException("close " + target + " (rudp): " + s.closeFailure().getMessage(), 1, s.closeFailure());
         return 0;
     }
 }

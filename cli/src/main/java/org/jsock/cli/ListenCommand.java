@@ -298,6 +298,7 @@ final class ListenCommand implements Callable<Integer> {
                     try (c) {
                         serveRudp(c, new FileInputStream(FileDescriptor.in), stdout);
                     }
+                    if (verbose) System.err.println("jsock: rudp " + c.peerAddress() + ": " + c.stats().describe());
                     return 0;
                 }
                 if (!slots.tryAcquire()) {
@@ -306,8 +307,11 @@ final class ListenCommand implements Callable<Integer> {
                     continue;
                 }
                 Thread.ofPlatform().daemon(true).name("rudp client " + c.peerAddress()).start(() -> {
-                    try (c) {
-                        serveRudp(c, null, exec != null ? null : new SharedOut(stdout));
+                    try {
+                        try (c) {
+                            serveRudp(c, null, exec != null ? null : new SharedOut(stdout));
+                        }
+                        if (verbose) System.err.println("jsock: rudp " + c.peerAddress() + ": " + c.stats().describe());
                     } catch (Exception e) {
                         System.err.println("jsock: " + Main.describe(e));
                     } finally {
@@ -334,7 +338,6 @@ final class ListenCommand implements Callable<Integer> {
                 relay(t, peer, in, out);
             }
         }
-        if (verbose) System.err.println("jsock: rudp " + peer + ": " + c.stats().describe());
     }
 
     private int serveUdp(Socket s) throws IOException {
