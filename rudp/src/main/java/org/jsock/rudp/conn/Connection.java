@@ -413,6 +413,7 @@ public final class Connection {
         if (!(p.frames() instanceof List<?> items)) return;
         for (Object o : items) {
             if (o instanceof SendStream.Chunk c) send.onAcked(c.offset(), c.length(), c.fin());
+            else if (o instanceof AckSent a) received.forgetBelow(a.largest() + 1);
         }
     }
 
@@ -575,7 +576,10 @@ public final class Connection {
                 eliciting = false;   // the ACK goes alone; the data waits for the window or the pacer
             }
         }
-        if (!eliciting) return emit(now, out, List.of(ackFrame(now)), List.of(), false);
+        if (!eliciting) {
+            int room = maxDatagram - PacketCodec.SHORT_HEADER_LENGTH - PacketCodec.CRC_LENGTH;
+            return emit(now, out, List.of(ackFrame(now, Frame.ackRangesThatFit(room))), List.of(), false);
+        }
         if (probe) {
             probesPending--;
             // A probe carries data: new data if any, else the oldest unacknowledged data again (both
@@ -585,14 +589,23 @@ public final class Connection {
         return emitEliciting(now, out, ackNow || received.hasUnacked());
     }
 
-    private Frame.Ack ackFrame(long now) {
-        return new Frame.Ack(received.ackDelayMicros(now), received.ranges());
+    /** Ranges an ACK that travels with other frames may carry: the rest of the packet is for them. */
+    private static final int PIGGYBACK_ACK_RANGES = 32;
+
+    /** An ACK of at most {@code maxRanges} ranges, the highest (the peer learns of new arrivals first). */
+    private Frame.Ack ackFrame(long now, int maxRanges) {
+        AckRanges r = received.ranges();
+        if (r.count() > maxRanges) r = r.first(maxRanges);
+        return new Frame.Ack(received.ackDelayMicros(now), r);
     }
+
+    /** Remembers which of our packets carried an ACK, and up to where: when it is acknowledged, those ranges need no repeating. */
+    record AckSent(long largest) {}
 
     private int emitEliciting(long now, ByteBuffer out, boolean withAck) {
         List<Frame> frames = new ArrayList<>(4);
         List<Object> sent = new ArrayList<>(4);
-        if (withAck && received.ranges() != null) frames.add(ackFrame(now));
+        if (withAck && received.ranges() != null) frames.add(ackFrame(now, PIGGYBACK_ACK_RANGES));
         Frame.Params params = new Frame.Params((int) Math.min(Integer.MAX_VALUE, config.idleTimeout().toMillis()),
                 config.receiveWindow(), config.maxDatagramSize(), (int) config.maxAckDelay().toMillis());
         if (client && state == State.HANDSHAKE) {
@@ -668,11 +681,19 @@ public final class Connection {
         }
         int n = PacketCodec.encode(p, out);
         out.flip();
-        boolean inFlight = ackEliciting;
-        loss.onPacketSent(new SentPacket(pn, now, n, ackEliciting, inFlight, sentItems.isEmpty() ? null : List.copyOf(sentItems)));
-        if (inFlight && config.pacing()) pacer.onPacketSent(now, n, cc.window(), rtt.smoothed());
         boolean hadAck = false;
-        for (Frame f : frames) if (f instanceof Frame.Ack) { hadAck = true; break; }
+        List<Object> items = sentItems;
+        for (Frame f : frames) {
+            if (f instanceof Frame.Ack a) {
+                hadAck = true;
+                items = new ArrayList<>(sentItems);
+                items.add(new AckSent(a.ranges().largest()));
+                break;
+            }
+        }
+        boolean inFlight = ackEliciting;
+        loss.onPacketSent(new SentPacket(pn, now, n, ackEliciting, inFlight, items.isEmpty() ? null : List.copyOf(items)));
+        if (inFlight && config.pacing()) pacer.onPacketSent(now, n, cc.window(), rtt.smoothed());
         if (hadAck) received.onAckSent(now);
         packetsSent++;
         bytesSent += n;

@@ -98,6 +98,23 @@ public final class ReceivedPackets {
         }
     }
 
+    /**
+     * The peer has acknowledged a packet of ours whose ACK frame reported everything up to
+     * {@code number - 1}: stop reporting those ranges (QUIC's "ACK of ACK"), so ACK frames stay small
+     * after losses. Numbers below are duplicates from now on; a late one carries data the peer has
+     * already sent again.
+     */
+    public void forgetBelow(long number) {
+        if (number <= forgottenBelow) return;
+        forgottenBelow = number;
+        cachedRanges = null;
+        Map.Entry<Long, Long> e;
+        while ((e = ranges.firstEntry()) != null && e.getKey() < number) {
+            ranges.pollFirstEntry();
+            if (e.getValue() >= number) ranges.put(number, e.getValue());
+        }
+    }
+
     /** Whether an ACK should be sent now. */
     public boolean ackDue(long now) { return now >= ackDeadline; }
 
