@@ -76,6 +76,23 @@ class RudpSocketTest {
     }
 
     @Test
+    void byteChannelView() throws Exception {
+        try (RudpListener l = RudpSocket.listen(SockAddr.Inet4.loopback(0), FAST)) {
+            CompletableFuture<Void> server = echoOnce(l);
+            try (RudpSocket c = RudpSocket.connect(l.localAddress(), FAST)) {
+                java.nio.channels.ByteChannel ch = c.channel();
+                assertEquals(5, ch.write(ByteBuffer.wrap("bytes".getBytes())));
+                c.shutdownOutput();
+                ByteBuffer b = ByteBuffer.allocate(16);
+                while (ch.read(b) >= 0) { }
+                assertEquals("bytes", new String(b.array(), 0, b.position()));
+                assertTrue(ch.isOpen());
+            }
+            server.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void sixteenMegabytesBothWaysArriveIntact() throws Exception {
         byte[] data = new byte[16 << 20];
         new SplittableRandom(1).nextBytes(data);

@@ -160,6 +160,12 @@ public final class Connection {
         return send.write(src);
     }
 
+    /** Bytes received and held for the application (in order or waiting for a gap): at most the receive window. */
+    public long receiveBuffered() { return recv.buffered(); }
+
+    /** Bytes written and not yet acknowledged by the peer: at most the send buffer. */
+    public long sendBuffered() { return send.unacked(); }
+
     /** True when {@link #read} would return data, end of stream, or throw. */
     public boolean readable() {
         return recv.available() > 0 || recv.atEnd() || inputShutdown || state == State.CLOSED

@@ -22,6 +22,7 @@ final class RecvStream {
     private final ArrayDeque<ByteBuffer> ready = new ArrayDeque<>();
     private final TreeMap<Long, byte[]> early = new TreeMap<>();   // out-of-order segments, non-overlapping
     private long duplicateBytes;
+    private long earlyBytes;            // bytes held in `early`
 
     RecvStream(long window) {
         this.window = window;
@@ -98,6 +99,7 @@ final class RecvStream {
             byte[] piece = new byte[(int) (pieceEnd - cursor)];
             data.get(data.position() + (int) (cursor - offset), piece);
             early.put(cursor, piece);
+            earlyBytes += piece.length;
             cursor = pieceEnd;
         }
     }
@@ -106,6 +108,7 @@ final class RecvStream {
         Map.Entry<Long, byte[]> e;
         while ((e = early.firstEntry()) != null && e.getKey() <= assembledEnd) {
             early.pollFirstEntry();
+            earlyBytes -= e.getValue().length;
             long end = e.getKey() + e.getValue().length;
             if (end <= assembledEnd) continue;
             int skip = (int) (assembledEnd - e.getKey());
@@ -113,6 +116,9 @@ final class RecvStream {
             assembledEnd = end;
         }
     }
+
+    /** Bytes held for the application, in order or not: bounded by the window. */
+    long buffered() { return (assembledEnd - readOffset) + earlyBytes; }
 
     /** Bytes ready to read now. */
     long available() { return assembledEnd - readOffset; }
