@@ -302,17 +302,23 @@ public final class TunLink implements AutoCloseable {
 
     /**
      * Stops forwarding, closes both TUN fds (removing the devices) and deletes both namespaces.
-     * Idempotent. A namespace that cannot be deleted is reported as an IllegalStateException after
-     * the other one has been tried too.
+     * Idempotent; a call made while another is closing waits for it. A namespace that cannot be
+     * deleted is reported as an IllegalStateException after the other one has been tried too.
      */
     @Override
     public void close() {
+        // Whole, so that a second caller (the shutdown hook, say) returns only once the first is done.
         synchronized (closeLock) {
             if (closed) return;
             closed = true;
+            closeOnce();
         }
+    }
+
+    private void closeOnce() {
         closing = true;
-        poller.wakeup();
+        // A loop that failed has closed its poller already.
+        if (thread.isAlive()) poller.wakeup();
         if (Thread.currentThread() != thread) {
             try {
                 thread.join(5_000);
