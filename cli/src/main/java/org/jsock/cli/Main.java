@@ -20,7 +20,8 @@ import java.util.Arrays;
  */
 @Command(name = "jsock", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         subcommands = {DemoCommand.class, ExampleCommand.class, ConnectCommand.class, ListenCommand.class,
-                ServeCommand.class, ResolveCommand.class, BenchCommand.class, ImpairCommand.class, AutoComplete.GenerateCompletion.class,
+                ServeCommand.class, ResolveCommand.class, BenchCommand.class, ImpairCommand.class, ImpairTunCommand.class,
+                AutoComplete.GenerateCompletion.class,
                 CommandLine.HelpCommand.class},
         description = {
                 "The Berkeley sockets API from Java, and netcat-style tools built on it.",

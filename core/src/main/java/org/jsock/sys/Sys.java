@@ -220,6 +220,9 @@ public final class Sys {
     public static final int O_RDONLY = c("O_RDONLY");
     public static final int O_WRONLY = c("O_WRONLY");
     public static final int O_RDWR = c("O_RDWR");
+    public static final int O_CREAT = c("O_CREAT");
+    public static final int O_EXCL = c("O_EXCL");
+    public static final int O_TRUNC = c("O_TRUNC");
     public static final int O_APPEND = c("O_APPEND");
     public static final int O_NONBLOCK = c("O_NONBLOCK");
     public static final int O_CLOEXEC = c("O_CLOEXEC");
@@ -446,6 +449,13 @@ public final class Sys {
     public static final int CLOCK_REALTIME = c("CLOCK_REALTIME");
     public static final int CLOCK_MONOTONIC = c("CLOCK_MONOTONIC");
     public static final int CLOCK_BOOTTIME = c("CLOCK_BOOTTIME");
+
+    // TUN devices (linux/if_tun.h): ioctl(fd, TUNSETIFF, &ifr) on an fd of /dev/net/tun
+    public static final int TUNSETIFF = c("TUNSETIFF");
+    public static final int IFF_TUN = c("IFF_TUN");
+    public static final int IFF_TAP = c("IFF_TAP");
+    public static final int IFF_NO_PI = c("IFF_NO_PI");
+    public static final int IFNAMSIZ = c("IFNAMSIZ");
 
     // ==== byte order =========================================================================
 
@@ -1376,6 +1386,72 @@ public final class Sys {
         MemorySegment a = s.reinterpret(itimerspec.SIZEOF);
         return "{it_interval={tv_sec=" + a.get(JAVA_LONG, 0) + ", tv_nsec=" + a.get(JAVA_LONG, 8) + "}, it_value={tv_sec="
                 + a.get(JAVA_LONG, 16) + ", tv_nsec=" + a.get(JAVA_LONG, 24) + "}}";
+    }
+
+    // ==== files and devices: open and ioctl ===================================================
+
+    /** {@code open(2)}: opens {@code path} (a device such as /dev/net/tun, say) and returns the new fd. */
+    public static int open(String path, int flags) throws ErrnoException {
+        return open(path, flags, 0);
+    }
+
+    /** {@code open(2)} with a mode, which counts when {@code flags} hold O_CREAT. */
+    public static int open(String path, int flags, int mode) throws ErrnoException {
+        try (Arena call = Arena.ofConfined()) {
+            return open(call.allocateFrom(path), flags, mode);
+        }
+    }
+
+    /** {@code open(2)} with the path as a NUL-terminated C string in native memory. EINTR is retried. */
+    public static int open(MemorySegment path, int flags, int mode) throws ErrnoException {
+        CallState cs = CallState.get();
+        int r, e;
+        do {
+            r = Libc.open(cs.capture, path, flags, mode);
+            e = r < 0 ? cs.errno() : 0;
+        } while (r < 0 && e == EINTR);
+        // glibc's open() is the openat system call on the working directory, and strace shows it so,
+        // with the mode only when the flags create a file.
+        if (Trace.ON) {
+            String p = path.reinterpret(Long.MAX_VALUE).getString(0, StandardCharsets.ISO_8859_1);
+            byte[] b = p.getBytes(StandardCharsets.ISO_8859_1);
+            String a = "AT_FDCWD, " + Trace.quote(b, 0, b.length, false) + ", " + oflags(flags);
+            if ((flags & O_CREAT) != 0) a += ", 0" + Integer.toOctalString(mode);
+            Trace.line("openat", a, r, e);
+        }
+        if (r < 0) throw fail("open", e);
+        return r;
+    }
+
+    /** {@code ioctl(2)} with a struct: {@code ioctl(fd, TUNSETIFF, &ifr)}. */
+    public static int ioctl(int fd, long request, Struct arg) throws ErrnoException {
+        return ioctl(fd, request, seg(arg));
+    }
+
+    /**
+     * {@code ioctl(2)} with a pointer argument: native memory the call reads or writes (or NULL).
+     * Heap memory is copied in and back out, all {@code arg.byteSize()} bytes. EINTR is retried.
+     */
+    public static int ioctl(int fd, long request, MemorySegment arg) throws ErrnoException {
+        CallState cs = CallState.get();
+        MemorySegment nat = arg.isNative() || arg.equals(MemorySegment.NULL) ? arg : nativeFor(cs, arg, arg.byteSize(), true);
+        int r, e;
+        do {
+            r = Libc.ioctl(cs.capture, fd, request, nat);
+            e = r < 0 ? cs.errno() : 0;
+        } while (r < 0 && e == EINTR);
+        if (r >= 0) copyBack(nat, arg, arg.byteSize());
+        // The kernel takes the request as 32 bits; strace names known ones and prints the argument's address.
+        if (Trace.ON) Trace.line("ioctl", fd + ", " + ioctlName(request) + ", "
+                + (nat.equals(MemorySegment.NULL) ? "NULL" : addr(nat)), r, e);
+        if (r < 0) throw fail("ioctl", e);
+        return r;
+    }
+
+    private static String ioctlName(long request) {
+        long cmd = request & 0xFFFF_FFFFL;
+        String n = Platform.name("ioctl", cmd);
+        return n != null ? n : "0x" + Long.toHexString(cmd);
     }
 
     /** The process id, as strace -f labels lines. */

@@ -65,6 +65,9 @@ class ConstantsMatchCTest {
                 #include <sys/eventfd.h>
                 #include <sys/timerfd.h>
                 #include <time.h>
+                #include <sys/ioctl.h>
+                #include <net/if.h>
+                #include <linux/if_tun.h>
                 #include <stdio.h>
                 int main(void) {
                 """);

@@ -417,4 +417,68 @@ class StructLayoutMatchesCTest {
         if (t.tcpi_fastopen_client_fail() != 2) wrong.add("tcpi_fastopen_client_fail: C 2, Java " + t.tcpi_fastopen_client_fail());
         assertTrue(wrong.isEmpty(), "tcp_info fields read differently from C:\n" + String.join("\n", wrong));
     }
+
+    // ---- ifreq, for TUNSETIFF: its own C program, from <net/if.h> ------------------------------
+
+    @Test
+    void ifreqHoldsNameFlagsAndUnionWhereCDoes() throws Exception {
+        Map<String, String> c = CProgram.lines(CProgram.run("ifreq", """
+                #include <net/if.h>
+                #include <linux/if_tun.h>
+                #include <stddef.h>
+                #include <stdio.h>
+                #include <string.h>
+                static void dump(const char *name, const void *p, size_t n) {
+                    const unsigned char *b = p;
+                    printf("bytes.%s ", name);
+                    for (size_t i = 0; i < n; i++) printf("%02x", b[i]);
+                    printf("\\n");
+                }
+                int main(void) {
+                    struct ifreq ifr;
+                    memset(&ifr, 0, sizeof ifr);
+                    strcpy(ifr.ifr_name, "jsock%d");
+                    ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+                    dump("flags", &ifr, sizeof ifr);
+                    memset(&ifr, 0, sizeof ifr);
+                    strcpy(ifr.ifr_name, "eth0");
+                    ifr.ifr_mtu = 0x01020304;
+                    dump("mtu", &ifr, sizeof ifr);
+                    memset(&ifr, 0, sizeof ifr);
+                    ifr.ifr_ifindex = 0x0a0b0c0d;
+                    dump("ifindex", &ifr, sizeof ifr);
+                    printf("sizeof %zu\\n", sizeof ifr);
+                    printf("offsetof.ifr_name %zu\\n", offsetof(struct ifreq, ifr_name));
+                    printf("offsetof.ifr_flags %zu\\n", offsetof(struct ifreq, ifr_flags));
+                    printf("offsetof.ifr_mtu %zu\\n", offsetof(struct ifreq, ifr_mtu));
+                    printf("offsetof.ifr_ifindex %zu\\n", offsetof(struct ifreq, ifr_ifindex));
+                    printf("ifnamsiz %d\\n", IFNAMSIZ);
+                    return 0;
+                }
+                """));
+        assertEquals(c.get("sizeof"), String.valueOf(ifreq.SIZEOF), "sizeof(struct ifreq)");
+        assertEquals(new ifreq().sizeof(), ifreq.SIZEOF);
+        assertEquals(c.get("offsetof.ifr_name"), "0");
+        assertEquals(c.get("offsetof.ifr_flags"), String.valueOf(ifreq.UNION_OFFSET));
+        assertEquals(c.get("offsetof.ifr_mtu"), String.valueOf(ifreq.UNION_OFFSET));
+        assertEquals(c.get("offsetof.ifr_ifindex"), String.valueOf(ifreq.UNION_OFFSET));
+        assertEquals(c.get("ifnamsiz"), String.valueOf(IFNAMSIZ));
+
+        ifreq flags = new ifreq();
+        flags.ifr_name("jsock%d");
+        flags.ifr_flags(IFF_TUN | IFF_NO_PI);
+        assertEquals(c.get("bytes.flags"), HexFormat.of().formatHex(flags.bytes()), "ifr_name and ifr_flags, C vs Java");
+        ifreq mtu = new ifreq();
+        mtu.ifr_name("eth0");
+        mtu.ifr_mtu(0x01020304);
+        assertEquals(c.get("bytes.mtu"), HexFormat.of().formatHex(mtu.bytes()), "ifr_mtu, C vs Java");
+        ifreq index = new ifreq();
+        index.ifr_ifindex(0x0a0b0c0d);
+        assertEquals(c.get("bytes.ifindex"), HexFormat.of().formatHex(index.bytes()), "ifr_ifindex, C vs Java");
+
+        ifreq back = ifreq.at(native8(CProgram.hex(c.get("bytes.flags"))));
+        assertEquals("jsock%d", back.ifr_name());
+        assertEquals(IFF_TUN | IFF_NO_PI, back.ifr_flags());
+        assertEquals(0x01020304, ifreq.at(native8(CProgram.hex(c.get("bytes.mtu")))).ifr_mtu());
+    }
 }

@@ -111,6 +111,12 @@ public final class Libc {
     private static final MethodHandle EVENTFD = errnoCall("eventfd", i(JAVA_INT, JAVA_INT));
     private static final MethodHandle TIMERFD_CREATE = errnoCall("timerfd_create", i(JAVA_INT, JAVA_INT));
     private static final MethodHandle TIMERFD_SETTIME = errnoCall("timerfd_settime", i(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    // open and ioctl are variadic: open's mode and ioctl's argument are the first variadic ones.
+    private static final MethodHandle OPEN = LINKER.downcallHandle(find("open"),
+            i(ADDRESS, JAVA_INT, JAVA_INT), ERRNO_CAPTURE, Linker.Option.firstVariadicArg(2));
+    // The request is an unsigned long in glibc; the same 64 bits travel as a Java long.
+    private static final MethodHandle IOCTL = LINKER.downcallHandle(find("ioctl"),
+            i(JAVA_INT, JAVA_LONG, ADDRESS), ERRNO_CAPTURE, Linker.Option.firstVariadicArg(2));
 
     // Each wrapper turns the handle's Throwable into an Error: a downcall only throws on a linkage bug.
 
@@ -246,6 +252,13 @@ public final class Libc {
     }
     public static int timerfd_settime(MemorySegment st, int fd, int flags, MemorySegment value, MemorySegment old) {
         try { return (int) TIMERFD_SETTIME.invokeExact(st, fd, flags, value, old); } catch (Throwable t) { throw bug(t); }
+    }
+
+    public static int open(MemorySegment st, MemorySegment path, int flags, int mode) {
+        try { return (int) OPEN.invokeExact(st, path, flags, mode); } catch (Throwable t) { throw bug(t); }
+    }
+    public static int ioctl(MemorySegment st, int fd, long request, MemorySegment arg) {
+        try { return (int) IOCTL.invokeExact(st, fd, request, arg); } catch (Throwable t) { throw bug(t); }
     }
 
     private static Error bug(Throwable t) {
