@@ -21,10 +21,12 @@ import java.util.regex.Pattern;
 
 @Command(name = "impair", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "Relay UDP and impair it on the way, both ways: loss, bursts of loss, delay, jitter, reordering,",
-                "duplication, corruption, a rate limit with a queue, and blackouts. For testing what runs over",
-                "UDP (rudp, say) where tc/netem is not available: point the client at --listen instead of at",
-                "the server, and the relay forwards to --to.",
+                "Relay UDP through an impaired link: loss, delay, rate limits, corruption and more.",
+                "",
+                "Both ways: loss, bursts of loss, delay, jitter, reordering, duplication, corruption, a rate",
+                "limit with a queue, and blackouts. For testing what runs over UDP (rudp, say) where",
+                "tc/netem is not available: point the client at --listen instead of at the server, and the",
+                "relay forwards to --to. (For kernel TCP, see jsock impair-tun.)",
                 "",
                 "Each client address gets its own socket connected to the target (as socat's UDP relay does), so",
                 "replies reach the right client; a client silent for 60 s is forgotten. Each direction has its",

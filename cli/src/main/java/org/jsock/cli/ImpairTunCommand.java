@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
  */
 @Command(name = "impair-tun", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "Impair IP packets between two network namespaces: a userspace netem for kernel TCP (or",
-                "anything over IPv4), where tc/netem is missing. Needs root and /dev/net/tun.",
+                "Impair IP between two network namespaces: a userspace netem for kernel TCP.",
+                "",
+                "Carries anything over IPv4, where tc/netem is missing. Needs root and /dev/net/tun.",
                 "",
                 "Makes namespaces A and B (jsock-a-<pid>-<n>, jsock-b-<pid>-<n>) with 'ip netns add', a TUN",
                 "device in each (10.77.<n>.1/30 in A, 10.77.<n>.2/30 in B), and forwards every packet between",
