@@ -73,11 +73,20 @@ final class BlockingConnection implements Connection, Runnable {
             socket.configureBlocking(false);
             long timeout = readTimeoutNanos();
             callback("onAccept", () -> handler.onAccept(this));
-            ByteBuffer buf = ByteBuffer.allocateDirect(16 * 1024);
             while (!closeRequested) {
                 if (stopRequested) break;
-                buf.clear();
-                int n = socket.recv(buf);
+                // Borrowed for this read and its callback only: a waiting connection holds no buffer.
+                ByteBuffer buf = ctx.readBuffers.take();
+                int n;
+                try {
+                    n = socket.recv(buf);
+                    if (n > 0) {
+                        buf.flip();
+                        callback("onRead", () -> handler.onRead(this, buf));
+                    }
+                } finally {
+                    ctx.readBuffers.give(buf);
+                }
                 if (n == Socket.WOULD_BLOCK) {
                     int w = awaitReadable(timeout);
                     if (w == STOP) break;
@@ -96,8 +105,6 @@ final class BlockingConnection implements Connection, Runnable {
                     callback("onPeerShutdown", () -> handler.onPeerShutdown(this));
                     break; // nothing more can arrive: whatever the handler had to send, it has sent
                 }
-                buf.flip();
-                callback("onRead", () -> handler.onRead(this, buf));
             }
             if (linger && !killed) lingeringClose();
         } catch (SocketClosedException e) {
@@ -137,18 +144,27 @@ final class BlockingConnection implements Connection, Runnable {
         if (!peerEof) {
             socket.shutdown(Shutdown.WRITE);
             long end = System.nanoTime() + ctx.config.drainTimeout().toNanos();
-            ByteBuffer sink = ByteBuffer.allocateDirect(16 * 1024);
-            while (!killed) {
-                long left = end - System.nanoTime();
-                if (left <= 0) break;
-                int w = parker != null
-                        ? parker.await(socket.fd(), Poller.IN, left, () -> killed)
-                        : socket.await(Sys.POLLIN, Duration.ofNanos(left)) ? READY : TIMEOUT;
-                if (w != READY) break;
-                sink.clear();
-                int n = socket.recv(sink);
-                if (n == Socket.EOF) break;
+            ByteBuffer sink = ctx.readBuffers.take();
+            try {
+                drain(end, sink);
+            } finally {
+                ctx.readBuffers.give(sink);
             }
+        }
+    }
+
+    /** Drops input until the peer's EOF, the drain deadline, or a kill. */
+    private void drain(long end, ByteBuffer sink) throws IOException {
+        while (!killed) {
+            long left = end - System.nanoTime();
+            if (left <= 0) break;
+            int w = parker != null
+                    ? parker.await(socket.fd(), Poller.IN, left, () -> killed)
+                    : socket.await(Sys.POLLIN, Duration.ofNanos(left)) ? READY : TIMEOUT;
+            if (w != READY) break;
+            sink.clear();
+            int n = socket.recv(sink);
+            if (n == Socket.EOF) break;
         }
     }
 

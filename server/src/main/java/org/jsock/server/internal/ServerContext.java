@@ -17,6 +17,8 @@ public final class ServerContext {
     public final LongAdder rejected = new LongAdder();
     public final LongAdder handlerErrors = new LongAdder();
     public final LongAdder timedOut = new LongAdder();
+    /** THREADS and VIRTUAL borrow a read buffer per read, so idle connections hold none. */
+    public final ReadBuffers readBuffers = new ReadBuffers(Math.max(64, 4 * Runtime.getRuntime().availableProcessors()));
 
     public ServerContext(ServerConfig config, Supplier<Handler> handlers) {
         this.config = config;
