@@ -39,6 +39,7 @@ final class BlockingConnection implements Connection, Runnable {
     private final Socket socket;
     private final Handler handler;
     private final VirtualParker parker;
+    private final VirtualParker.Registration registration;
     private final int stopFd;
     private final SockAddr peer;
     /** Two pollfds (socket, stop eventfd) for platform threads. */
@@ -60,6 +61,7 @@ final class BlockingConnection implements Connection, Runnable {
         this.stopFd = stopFd;
         this.peer = peer;
         this.pollfds = parker == null ? Arena.ofAuto().allocate(16, 8) : null;
+        this.registration = parker == null ? null : new VirtualParker.Registration(socket.fd());
     }
 
     @Override
@@ -121,7 +123,7 @@ final class BlockingConnection implements Connection, Runnable {
     /** READY, TIMEOUT (no bytes for {@code timeoutNanos}; 0 means no limit) or STOP. */
     private int awaitReadable(long timeoutNanos) throws IOException {
         if (stopRequested) return STOP;
-        if (parker != null) return parker.await(socket.fd(), Poller.IN, timeoutNanos, () -> stopRequested || killed);
+        if (parker != null) return parker.await(registration, Poller.IN, timeoutNanos, () -> stopRequested || killed);
         int ms = timeoutNanos == 0 ? -1 : (int) Math.max(1, timeoutNanos / 1_000_000);
         pollfds.set(ValueLayout.JAVA_INT, 0, socket.fd());
         pollfds.set(ValueLayout.JAVA_SHORT, 4, (short) Sys.POLLIN);
@@ -159,7 +161,7 @@ final class BlockingConnection implements Connection, Runnable {
             long left = end - System.nanoTime();
             if (left <= 0) break;
             int w = parker != null
-                    ? parker.await(socket.fd(), Poller.IN, left, () -> killed)
+                    ? parker.await(registration, Poller.IN, left, () -> killed)
                     : socket.await(Sys.POLLIN, Duration.ofNanos(left)) ? READY : TIMEOUT;
             if (w != READY) break;
             sink.clear();
@@ -198,6 +200,7 @@ final class BlockingConnection implements Connection, Runnable {
 
     private void finish(Throwable cause) {
         closed = true;
+        if (registration != null) parker.release(registration);
         socket.close();
         ctx.release();
         try {
@@ -217,7 +220,7 @@ final class BlockingConnection implements Connection, Runnable {
                 int n = socket.send(data);
                 if (n != Socket.WOULD_BLOCK) continue;
                 if (parker != null) {
-                    if (parker.await(socket.fd(), Poller.OUT, 0, () -> killed) != READY) throw new SocketClosedException("send");
+                    if (parker.await(registration, Poller.OUT, 0, () -> killed) != READY) throw new SocketClosedException("send");
                 } else {
                     socket.await(Sys.POLLOUT, null); // a forced close wakes it (the socket's pre-close)
                     if (killed) throw new SocketClosedException("send");

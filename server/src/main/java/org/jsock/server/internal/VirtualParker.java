@@ -18,9 +18,20 @@ final class VirtualParker implements AutoCloseable {
     static final int TIMEOUT = 1;
     static final int ABORTED = 2;
 
-    private static final class Waiter {
-        final Thread thread = Thread.currentThread();
+    /**
+     * One connection's place in the epoll set: added at its first wait, re-armed (EPOLLONESHOT, one
+     * epoll_ctl MOD) at each later one, removed by {@link #release} before the socket closes. A wait
+     * used to cost an ADD and a DEL.
+     */
+    static final class Registration {
+        final int fd;
+        volatile Thread thread;
         volatile boolean fired;
+        boolean added;
+
+        Registration(int fd) {
+            this.fd = fd;
+        }
     }
 
     private final Poller poller;
@@ -42,44 +53,55 @@ final class VirtualParker implements AutoCloseable {
                 return;
             }
             for (int i = 0; i < n; i++) {
-                if (poller.readyAttachment(i) instanceof Waiter w) {
-                    w.fired = true;
-                    LockSupport.unpark(w.thread);
+                if (poller.readyAttachment(i) instanceof Registration r) {
+                    r.fired = true;
+                    Thread t = r.thread;
+                    if (t != null) LockSupport.unpark(t);
                 }
             }
         }
     }
 
     /**
-     * Parks until {@code fd} is ready for {@code events} (Poller.IN or OUT), {@code timeoutNanos}
-     * pass (0: no limit), or {@code abort} turns true (checked whenever the thread is unparked:
-     * whoever sets it unparks the thread). Returns READY, TIMEOUT or ABORTED.
+     * Parks until the registration's fd is ready for {@code events} (Poller.IN or OUT), {@code
+     * timeoutNanos} pass (0: no limit), or {@code abort} turns true (checked whenever the thread is
+     * unparked: whoever sets it unparks the thread). Returns READY, TIMEOUT or ABORTED. One wait at a
+     * time per registration (the connection's own thread).
      */
-    int await(int fd, int events, long timeoutNanos, BooleanSupplier abort) throws IOException {
+    int await(Registration r, int events, long timeoutNanos, BooleanSupplier abort) throws IOException {
         if (abort.getAsBoolean()) return ABORTED;
-        Waiter w = new Waiter();
+        r.thread = Thread.currentThread();
+        r.fired = false;
         // RDHUP only while reading: a peer's half-close must not wake a writer again and again.
-        int ev = (events & Poller.IN) != 0 ? events | Poller.RDHUP : events;
-        poller.add(fd, ev | Sys.EPOLLONESHOT, w);
+        int ev = ((events & Poller.IN) != 0 ? events | Poller.RDHUP : events) | Sys.EPOLLONESHOT;
+        if (r.added) {
+            poller.modify(r.fd, ev);
+        } else {
+            poller.add(r.fd, ev, r);
+            r.added = true;
+        }
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (!r.fired) {
+            if (abort.getAsBoolean() || closed) return ABORTED;
+            if (timeoutNanos == 0) {
+                LockSupport.park(this);
+            } else {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return TIMEOUT;
+                LockSupport.parkNanos(this, left);
+            }
+        }
+        return READY;
+    }
+
+    /** Takes the fd out of the epoll set; call before closing the socket. */
+    void release(Registration r) {
+        if (!r.added) return;
+        r.added = false;
         try {
-            long deadline = System.nanoTime() + timeoutNanos;
-            while (!w.fired) {
-                if (abort.getAsBoolean() || closed) return ABORTED;
-                if (timeoutNanos == 0) {
-                    LockSupport.park(this);
-                } else {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) return TIMEOUT;
-                    LockSupport.parkNanos(this, left);
-                }
-            }
-            return READY;
-        } finally {
-            try {
-                poller.remove(fd);
-            } catch (IOException ignored) {
-                // the fd was closed under us (a forced close): it left the epoll set by itself
-            }
+            poller.remove(r.fd);
+        } catch (IOException ignored) {
+            // the fd was closed under us (a forced close): it left the epoll set by itself
         }
     }
 
