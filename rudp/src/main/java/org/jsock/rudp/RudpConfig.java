@@ -10,7 +10,7 @@ import java.util.List;
  * 1 MiB windows, a 30 s idle timeout.
  *
  * @param maxDatagramSize     largest UDP payload sent or accepted (1200 to 65,507); never fragmented
- * @param congestionControl   "newreno" or "cubic" ({@link org.jsock.rudp.cc.CongestionController#names()})
+ * @param congestionControl   "newreno", "cubic" or "bbr" ({@link org.jsock.rudp.cc.CongestionController#names()})
  * @param receiveWindow       bytes the peer may send ahead of what the application has read
  * @param sendBuffer          bytes the application may write ahead of the peer's acknowledgements
  * @param idleTimeout         a connection that hears nothing this long is dropped (zero: never)
@@ -21,7 +21,7 @@ import java.util.List;
  * @param cookieLifetime      how long a server accepts a cookie (RETRY token) it issued
  * @param acceptBacklog       connections a server holds that the application has not accepted yet
  * @param versions            protocol versions, preferred first
- * @param pacing              space packets out at 1.25 × cwnd / RTT (off: send bursts up to cwnd)
+ * @param pacing              space packets out at 1.25 × cwnd / RTT, or at BBR's pacing rate (off: send bursts up to cwnd)
  */
 public record RudpConfig(int maxDatagramSize, String congestionControl, int receiveWindow, int sendBuffer,
                          Duration idleTimeout, Duration keepAlive, Duration handshakeTimeout, Duration linger,

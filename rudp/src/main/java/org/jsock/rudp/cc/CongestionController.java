@@ -18,10 +18,15 @@ import java.util.Locale;
  * <p>{@link NewReno} and {@link Cubic} grow the window only when it was in use: if the bytes in flight
  * when an acknowledgement arrived were below half the window, the sender is application-limited and
  * its window has not been tested, so it is left as it is (RFC 9002 section 7.8).
+ *
+ * <p>Loss detection reports packets through the methods that carry the packet number; by default they
+ * forget the number and call the methods without it, which is all a window-based controller needs.
+ * {@link Bbr} keeps state per packet, so it needs the numbers (packets sent in one burst may share a
+ * timestamp), and it sets its own {@linkplain #pacingRate() pacing rate}.
  */
 public interface CongestionController {
 
-    /** The name {@link #create} knows this controller by: {@code "newreno"}, {@code "cubic"}. */
+    /** The name {@link #create} knows this controller by: {@code "newreno"}, {@code "cubic"}, {@code "bbr"}. */
     String name();
 
     /** The congestion window, in bytes. */
@@ -50,6 +55,33 @@ public interface CongestionController {
      */
     void onPacketLost(long now, long timeSent, int bytes);
 
+    /** {@link #onPacketSent(long, int)} for packet {@code packetNumber}: what loss detection calls. */
+    default void onPacketSent(long now, long packetNumber, int bytes) { onPacketSent(now, bytes); }
+
+    /** {@link #onPacketAcked(long, long, int, long, long)} for packet {@code packetNumber}: what loss detection calls. */
+    default void onPacketAcked(long now, long packetNumber, long timeSent, int bytes, long smoothedRtt, long minRtt) {
+        onPacketAcked(now, timeSent, bytes, smoothedRtt, minRtt);
+    }
+
+    /** {@link #onPacketLost(long, long, int)} for packet {@code packetNumber}: what loss detection calls. */
+    default void onPacketLost(long now, long packetNumber, long timeSent, int bytes) { onPacketLost(now, timeSent, bytes); }
+
+    /** {@link #onPacketDiscarded(int)} for packet {@code packetNumber}: what loss detection calls. */
+    default void onPacketDiscarded(long packetNumber, int bytes) { onPacketDiscarded(bytes); }
+
+    /**
+     * The connection has nothing ack-eliciting to send though the window has room: the packets sent until
+     * it has again do not show what the path can carry. Window-based controllers learn this from the
+     * bytes in flight instead, and ignore it.
+     */
+    default void onApplicationLimited(long now) { }
+
+    /**
+     * The rate to pace at, in bytes per second, or 0 to let the {@link Pacer} derive one from the window
+     * and the smoothed RTT ({@code 1.25 × cwnd / srtt}), as NewReno and CUBIC do.
+     */
+    default long pacingRate() { return 0; }
+
     /** Persistent congestion (RFC 9002 section 7.6): the window collapses to the minimum, recovery ends. */
     void onPersistentCongestion(long now);
 
@@ -68,13 +100,14 @@ public interface CongestionController {
         return switch (key) {
             case NewReno.NAME -> new NewReno(maxDatagramSize);
             case Cubic.NAME -> new Cubic(maxDatagramSize);
+            case Bbr.NAME -> new Bbr(maxDatagramSize);
             default -> throw new IllegalArgumentException(
                     "unknown congestion controller '" + name + "': use one of " + names());
         };
     }
 
     /** The names {@link #create} accepts, the default first. */
-    static List<String> names() { return List.of(NewReno.NAME, Cubic.NAME); }
+    static List<String> names() { return List.of(NewReno.NAME, Cubic.NAME, Bbr.NAME); }
 
     /** The initial window of RFC 9002 section 7.2: {@code min(10 × mds, max(14720, 2 × mds))}. */
     static long initialWindow(int maxDatagramSize) {

@@ -58,6 +58,11 @@ final class FlightState {
 
     void leaveRecovery() { recoveryStart = NO_RECOVERY; }
 
+    boolean inRecovery() { return recoveryStart != NO_RECOVERY; }
+
+    /** The bytes in flight when the current acknowledgement arrived, before it removed anything. */
+    long flightAtAckArrival() { return flightAtAckArrival; }
+
     /** Whether less than half the window was in use when the current acknowledgement arrived. */
     boolean applicationLimited() { return 2 * flightAtAckArrival < windowAtAckArrival; }
 

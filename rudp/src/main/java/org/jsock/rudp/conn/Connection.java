@@ -564,6 +564,7 @@ public final class Connection {
 
         boolean ackNow = received.ranges() != null && received.ackDue(now);
         boolean eliciting = wantsToSend();
+        if (!eliciting && cc.canSend(maxDatagram)) cc.onApplicationLimited(now);
         if (!eliciting && !ackNow) return 0;
 
         boolean probe = probesPending > 0;
@@ -571,7 +572,7 @@ public final class Connection {
             int size = maxDatagram;
             boolean blocked = !cc.canSend(size);
             if (!blocked && config.pacing()) {
-                long at = pacer.nextSendTime(now, size, cc.window(), rtt.smoothed());
+                long at = pacer.nextSendTime(now, size, cc.pacingRate(), cc.window(), rtt.smoothed());
                 if (at > now) {
                     pacedUntil = at;
                     blocked = true;
@@ -699,7 +700,7 @@ public final class Connection {
         }
         boolean inFlight = ackEliciting;
         loss.onPacketSent(new SentPacket(pn, now, n, ackEliciting, inFlight, items.isEmpty() ? null : List.copyOf(items)));
-        if (inFlight && config.pacing()) pacer.onPacketSent(now, n, cc.window(), rtt.smoothed());
+        if (inFlight && config.pacing()) pacer.onPacketSent(now, n, cc.pacingRate(), cc.window(), rtt.smoothed());
         if (hadAck) received.onAckSent(now);
         packetsSent++;
         bytesSent += n;

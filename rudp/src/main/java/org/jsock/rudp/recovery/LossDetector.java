@@ -78,7 +78,7 @@ public final class LossDetector {
         if (p.inFlight()) {
             inFlightCount++;
             bytesInFlight += p.size();
-            cc.onPacketSent(p.timeSent(), p.size());
+            cc.onPacketSent(p.timeSent(), p.number(), p.size());
         }
         if (p.ackEliciting()) {
             ackElicitingInFlight++;
@@ -134,7 +134,7 @@ public final class LossDetector {
         List<SentPacket> lost = detectLost(now);
         boolean persistentCongestion = declareLost(now, lost);
         for (SentPacket p : acked) {
-            if (p.inFlight()) cc.onPacketAcked(now, p.timeSent(), p.size(), rtt.smoothed(), rtt.min());
+            if (p.inFlight()) cc.onPacketAcked(now, p.number(), p.timeSent(), p.size(), rtt.smoothed(), rtt.min());
         }
         ptoCount = 0;
         return new AckOutcome(List.copyOf(acked), List.copyOf(lost), persistentCongestion);
@@ -169,7 +169,7 @@ public final class LossDetector {
         for (SentPacket p : lost) {
             lostPackets++;
             lostBytes += p.size();
-            if (p.inFlight()) cc.onPacketLost(now, p.timeSent(), p.size());
+            if (p.inFlight()) cc.onPacketLost(now, p.number(), p.timeSent(), p.size());
         }
         if (!persistentCongestion(lost)) return false;
         persistentCongestions++;
@@ -274,7 +274,7 @@ public final class LossDetector {
      */
     public void discardAll() {
         for (SentPacket p : sent.values()) {
-            if (p.inFlight()) cc.onPacketDiscarded(p.size());
+            if (p.inFlight()) cc.onPacketDiscarded(p.number(), p.size());
         }
         sent.clear();
         ackElicitingInFlight = 0;

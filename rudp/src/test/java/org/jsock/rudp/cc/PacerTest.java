@@ -121,7 +121,49 @@ class PacerTest {
     }
 
     @Test
+    void aControllersOwnRateReplacesTheWindowBasedOne() {
+        Pacer pacer = new Pacer(MDS);
+        long cwnd = 12_000, srtt = 100 * MS;
+        // 600 000 B/s: 1200 B every 2 ms, whatever the window and RTT (which alone would give 8 ms).
+        for (int i = 0; i < 10; i++) {
+            assertEquals(0, pacer.nextSendTime(0, MDS, 600_000, cwnd, srtt), "packet " + i + " of the burst");
+            pacer.onPacketSent(0, MDS, 600_000, cwnd, srtt);
+        }
+        long t = 0;
+        for (int i = 0; i < 20; i++) {
+            long next = pacer.nextSendTime(t, MDS, 600_000, cwnd, srtt);
+            assertEquals(t + 2 * MS, next, "paced packet " + i);
+            pacer.onPacketSent(next, MDS, 600_000, cwnd, srtt);
+            t = next;
+        }
+        // The rate may change from one packet to the next: at 1 200 000 B/s the next goes 1 ms later.
+        assertEquals(t + MS, pacer.nextSendTime(t, MDS, 1_200_000, cwnd, srtt));
+        // Rate 0: the controller sets none, the window and RTT decide (8 ms), with or without an RTT known.
+        assertEquals(t + 8 * MS, pacer.nextSendTime(t, MDS, 0, cwnd, srtt));
+        assertEquals(t, pacer.nextSendTime(t, MDS, 0, cwnd, 0));
+        // An explicit rate needs no RTT.
+        assertEquals(t + MS, pacer.nextSendTime(t, MDS, 1_200_000, cwnd, 0));
+    }
+
+    @Test
+    void anExplicitRateKeepsWholeNanosecondsOverManyPackets() {
+        Pacer pacer = new Pacer(MDS);
+        long rate = 1_234_567;   // 1200 B take 971 999.9 ns
+        for (int i = 0; i < 10; i++) pacer.onPacketSent(0, MDS, rate, 12_000, 0);
+        long t = 0;
+        for (int i = 0; i < 1000; i++) {
+            long next = pacer.nextSendTime(t, MDS, rate, 12_000, 0);
+            pacer.onPacketSent(next, MDS, rate, 12_000, 0);
+            t = next;
+        }
+        assertEquals(1000.0 * MDS / rate * 1e9, t, 1000.0, "1000 packets at the rate, within a nanosecond each");
+    }
+
+    @Test
     void badArgumentsAreRejected() {
+        Pacer paced = new Pacer(MDS);
+        assertThrows(IllegalArgumentException.class, () -> paced.nextSendTime(0, MDS, -1, 12_000, MS));
+        assertThrows(IllegalArgumentException.class, () -> paced.onPacketSent(0, MDS, -1, 12_000, MS));
         Pacer pacer = new Pacer(MDS);
         assertThrows(IllegalArgumentException.class, () -> pacer.nextSendTime(0, -1, 12_000, MS));
         assertThrows(IllegalArgumentException.class, () -> pacer.nextSendTime(0, MDS, 0, MS));

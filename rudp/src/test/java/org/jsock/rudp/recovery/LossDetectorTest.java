@@ -1,5 +1,7 @@
 package org.jsock.rudp.recovery;
 
+import org.jsock.rudp.cc.Bbr;
+import org.jsock.rudp.cc.CongestionController;
 import org.jsock.rudp.cc.NewReno;
 import org.jsock.rudp.recovery.LossDetector.AckOutcome;
 import org.jsock.rudp.recovery.LossDetector.TimeoutOutcome;
@@ -470,5 +472,60 @@ class LossDetectorTest {
         assertEquals(0, detector.lostPackets());
         // A late ACK of a forgotten packet is no error and no news.
         assertEquals(List.of(), ack(50, 0, 2).acked());
+    }
+
+    /** The controller hears of every packet with its number: BBR keeps state per packet. */
+    @Test
+    void congestionControlIsToldThePacketNumbers() {
+        List<String> calls = new ArrayList<>();
+        NewReno reno = new NewReno(SIZE);
+        CongestionController numbered = new CongestionController() {
+            @Override public String name() { return "numbered"; }
+            @Override public long window() { return reno.window(); }
+            @Override public long bytesInFlight() { return reno.bytesInFlight(); }
+            @Override public void onPacketSent(long now, int bytes) { throw new AssertionError("the call without the number"); }
+            @Override public void onPacketAcked(long now, long timeSent, int bytes, long srtt, long min) { throw new AssertionError("without the number"); }
+            @Override public void onPacketLost(long now, long timeSent, int bytes) { throw new AssertionError("without the number"); }
+            @Override public void onPacketDiscarded(int bytes) { throw new AssertionError("without the number"); }
+            @Override public void onPacketSent(long now, long number, int bytes) {
+                calls.add("sent #" + number);
+                reno.onPacketSent(now, bytes);
+            }
+            @Override public void onPacketAcked(long now, long number, long timeSent, int bytes, long srtt, long min) {
+                calls.add("acked #" + number);
+                reno.onPacketAcked(now, timeSent, bytes, srtt, min);
+            }
+            @Override public void onPacketLost(long now, long number, long timeSent, int bytes) {
+                calls.add("lost #" + number);
+                reno.onPacketLost(now, timeSent, bytes);
+            }
+            @Override public void onPacketDiscarded(long number, int bytes) {
+                calls.add("discarded #" + number);
+                reno.onPacketDiscarded(bytes);
+            }
+            @Override public void onPersistentCongestion(long now) { reno.onPersistentCongestion(now); }
+            @Override public boolean inSlowStart() { return reno.inSlowStart(); }
+            @Override public long slowStartThreshold() { return reno.slowStartThreshold(); }
+        };
+        LossDetector d = new LossDetector(new RttEstimator(25 * MS), numbered);
+        for (int pn = 0; pn < 6; pn++) d.onPacketSent(new SentPacket(pn, 0, SIZE, true, true, null));
+        d.onPacketSent(new SentPacket(6, 0, 40, false, false, null));   // not in flight: not reported
+        d.onAck(50 * MS, AckRanges.of(4, 4), 0, true);
+        d.discardAll();
+        assertEquals(List.of("sent #0", "sent #1", "sent #2", "sent #3", "sent #4", "sent #5",
+                "lost #0", "lost #1", "acked #4", "discarded #2", "discarded #3", "discarded #5"), calls);
+        assertEquals(0, reno.bytesInFlight());
+    }
+
+    @Test
+    void bbrRunsOnTheNumbers() {
+        Bbr bbr = new Bbr(SIZE);
+        LossDetector d = new LossDetector(new RttEstimator(25 * MS), bbr);
+        for (int pn = 0; pn < 10; pn++) d.onPacketSent(new SentPacket(pn, pn * MS, SIZE, true, true, null));
+        d.onAck(50 * MS, AckRanges.of(5, 6, 0, 3), 0, true);
+        assertEquals(4 * SIZE, bbr.bytesInFlight(), "packets 4, 7, 8 and 9 are still in flight");
+        assertTrue(bbr.bottleneckBandwidth() > 0, bbr.toString());
+        d.discardAll();
+        assertEquals(0, bbr.bytesInFlight());
     }
 }
