@@ -38,6 +38,7 @@ import java.util.concurrent.Callable;
                 "  echo ping | jsock connect -u 127.0.0.1 9000    one datagram, print the reply",
                 "  jsock connect --unix /tmp/app.sock",
                 "  jsock connect --rudp 127.0.0.1 9000           rudp: a reliable stream over UDP port 9000",
+                "  jsock connect --rudp --rudp-cc bbr HOST 9000  ... sending with BBR (loss-tolerant)",
                 "  jsock --trace connect 127.0.0.1 9             see the refused connect as strace shows it",
                 "  jsock connect --tls --pin AB:CD:... 127.0.0.1 8443   TLS, trusting the server's printed fingerprint"})
 final class ConnectCommand implements Callable<Integer> {
@@ -59,6 +60,9 @@ final class ConnectCommand implements Callable<Integer> {
     @Option(names = "--rudp", description = "rudp, a reliable stream over UDP (docs/rudp.md), instead of TCP.")
     boolean rudp;
 
+    @Option(names = "--rudp-cc", paramLabel = "NAME", description = "With --rudp: congestion control for what this side sends: newreno (default), cubic or bbr.")
+    String rudpCc;
+
     @picocli.CommandLine.Mixin TlsOptions tlsOptions = new TlsOptions();
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "HOST") String host;
@@ -70,6 +74,7 @@ final class ConnectCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (wait != null && wait < 0) throw CliException.usage("-w must be >= 0, got " + wait);
         if (rudp && (udp || unix != null)) throw CliException.usage("--rudp runs over UDP/IP: it takes neither -u nor --unix");
+        if (rudpCc != null && !rudp) throw CliException.usage("--rudp-cc needs --rudp");
         tlsOptions.check(udp);
         org.jsock.tls.TlsConfig tlsConfig = tlsOptions.tls ? tlsOptions.client() : null;
         SockAddr target;
@@ -120,7 +125,7 @@ final class ConnectCommand implements Callable<Integer> {
     }
 
     private int connectRudp(SockAddr target, org.jsock.tls.TlsConfig tlsConfig, boolean verbose) throws IOException {
-        org.jsock.rudp.RudpConfig config = org.jsock.rudp.RudpConfig.defaults();
+        org.jsock.rudp.RudpConfig config = Inputs.rudpConfig(rudpCc);
         if (wait != null && wait > 0) config = config.withHandshakeTimeout(Duration.ofSeconds(wait));
         org.jsock.rudp.RudpSocket s;
         try {

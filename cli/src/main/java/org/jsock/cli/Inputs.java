@@ -53,4 +53,15 @@ final class Inputs {
             throw CliException.network(doing + " " + host, e);
         }
     }
+
+    /** rudp's defaults with the congestion control named on the command line (null: the default). */
+    static org.jsock.rudp.RudpConfig rudpConfig(String congestionControl) {
+        org.jsock.rudp.RudpConfig c = org.jsock.rudp.RudpConfig.defaults();
+        if (congestionControl == null) return c;
+        if (!org.jsock.rudp.cc.CongestionController.names().contains(congestionControl)) {
+            throw CliException.usage("unknown congestion control '" + congestionControl + "': expected one of "
+                    + String.join(", ", org.jsock.rudp.cc.CongestionController.names()));
+        }
+        return c.withCongestionControl(congestionControl);
+    }
 }

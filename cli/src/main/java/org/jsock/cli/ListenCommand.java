@@ -67,6 +67,8 @@ final class ListenCommand implements Callable<Integer> {
     String unix;
     @Option(names = "--rudp", description = "rudp, reliable streams over UDP (docs/rudp.md), instead of TCP.")
     boolean rudp;
+    @Option(names = "--rudp-cc", paramLabel = "NAME", description = "With --rudp: congestion control for what this side sends: newreno (default), cubic or bbr.")
+    String rudpCc;
 
     @picocli.CommandLine.Mixin TlsOptions tlsOptions = new TlsOptions();
 
@@ -84,6 +86,7 @@ final class ListenCommand implements Callable<Integer> {
         verbose = main.verbose.length > 0;
         if (maxConn != null && maxConn < 1) throw CliException.usage("-m must be at least 1, got " + maxConn);
         if (rudp && (udp || unix != null)) throw CliException.usage("--rudp runs over UDP/IP: it takes neither -u nor --unix");
+        if (rudpCc != null && !rudp) throw CliException.usage("--rudp-cc needs --rudp");
         tlsOptions.check(udp);
         SockAddr bindAddr = bindAddress();
         if (tlsOptions.tls) tlsConfig = tlsOptions.server();
@@ -278,7 +281,7 @@ final class ListenCommand implements Callable<Integer> {
     private int listenRudp(SockAddr bindAddr) throws IOException {
         org.jsock.rudp.RudpListener l;
         try {
-            l = org.jsock.rudp.RudpSocket.listen(bindAddr);
+            l = org.jsock.rudp.RudpSocket.listen(bindAddr, Inputs.rudpConfig(rudpCc));
         } catch (IOException e) {
             throw CliException.network("listen " + bindAddr + " (rudp)", e);
         }

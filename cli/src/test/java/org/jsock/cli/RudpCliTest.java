@@ -108,6 +108,31 @@ class RudpCliTest {
     }
 
     @Test
+    void congestionControlIsChosenByName() throws Exception {
+        int port = ChildProcess.freePort("127.0.0.1", true);
+        try (ChildProcess s = ChildProcess.jsock("-v", "listen", "--rudp", "--rudp-cc", "cubic", "127.0.0.1", "" + port)) {
+            s.awaitStderr("(rudp)", START_MS);
+            try (ChildProcess c = ChildProcess.jsock("-v", "connect", "--rudp", "--rudp-cc", "bbr", "127.0.0.1", "" + port)) {
+                c.input("paced by bbr\n");
+                assertEquals(0, c.waitFor(EXIT_S), c.describe());
+                assertEquals(0, s.waitFor(EXIT_S), s.describe());
+                assertEquals("paced by bbr\n", s.stdout());
+                assertTrue(c.stderr().contains(", bbr\n"), c.stderr());
+                assertTrue(s.stderr().contains(", cubic\n"), s.stderr());
+            }
+        }
+        for (String[] args : new String[][] {{"connect", "--rudp", "--rudp-cc", "vegas", "127.0.0.1", "9"},
+                {"connect", "--rudp-cc", "bbr", "127.0.0.1", "9"}}) {
+            try (JsockProcess p = JsockProcess.start(args)) {
+                p.input(new byte[0]);
+                assertEquals(2, p.waitFor(EXIT_S), p.stderr());
+                assertTrue(p.stderr().startsWith("jsock: unknown congestion control 'vegas': expected one of newreno, cubic, bbr")
+                        || p.stderr().equals("jsock: --rudp-cc needs --rudp\n"), p.stderr());
+            }
+        }
+    }
+
+    @Test
     void rudpWithUdpOrUnixIsAUsageError() throws Exception {
         for (String[] args : new String[][] {{"connect", "--rudp", "-u", "127.0.0.1", "9"}, {"listen", "--rudp", "--unix", "/tmp/x.sock"}}) {
             try (JsockProcess p = JsockProcess.start(args)) {
