@@ -38,6 +38,16 @@ import java.util.concurrent.Callable;
                 "A server runs one test at a time. A client that connects meanwhile is told ACCESS_DENIED",
                 "(iperf3 prints \"the server is busy running a test\").",
                 "",
+                "With --rudp the data streams are rudp, jsock's reliable byte stream over UDP (docs/rudp.md),",
+                "to measure it the way TCP is measured: the control connection stays iperf3's, on TCP, and each",
+                "stream is an rudp connection to the same port number on UDP. The client asks for rudp in the",
+                "parameters (\"rudp\": true, which a stock iperf3 ignores); a server serves it only when started",
+                "with --rudp, and listens on UDP only while an rudp test's streams connect, so it still serves",
+                "plain TCP and UDP tests, iperf3's clients included. Against a stock iperf3 server the rudp",
+                "connect is refused (nothing listens on UDP there) and the client exits 1.",
+                "The report is TCP's; \"Retr\" counts the bytes rudp sent again, and -J adds each end's rudp",
+                "counters (RTT, cwnd, packets lost, corrupt datagrams dropped) as an \"rudp\" object per stream.",
+                "",
                 "Units: -b takes bits/s in powers of 1000 (100M, 1G); -l, -n and -w take bytes in powers of",
                 "1024 (128K). Output sizes are in powers of 1024 (MBytes), rates in powers of 1000 (Mbits/sec).",
                 ""},
@@ -49,6 +59,9 @@ import java.util.concurrent.Callable;
                 "  jsock bench -c 127.0.0.1 --bidir -t 5        both ways at once",
                 "  jsock bench -c 127.0.0.1 -u -b 100M -l 1400  UDP at 100 Mbit/s: loss and jitter",
                 "  jsock bench -c ::1 -J | jq .end.sum_received.bits_per_second",
+                "  jsock bench -s --rudp                        a server for rudp tests too (and TCP, UDP)",
+                "  jsock bench -c 127.0.0.1 --rudp -t 5         rudp streams: bitrate, bytes retransmitted",
+                "  jsock bench -c 127.0.0.1 --rudp -P 2 -R --rudp-cc cubic -J | jq '.end.streams[].sender.rudp'",
                 "  jsock bench -s -1 --debug                    one test, showing each state and the JSON"})
 final class BenchCommand implements Callable<Integer> {
     static final class Mode {
@@ -78,6 +91,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-d", "--debug"}, description = "Trace each protocol state and JSON message on stderr.")
     boolean debug;
 
+    @Option(names = "--rudp", description = "rudp streams (reliable, over UDP: docs/rudp.md) instead of TCP. A client asks for "
+            + "them; a server also serves them, on UDP at its port.")
+    boolean rudp;
+
     // ---- server ----
     @Option(names = {"-1", "--one-off"}, description = "Server: serve one test, then exit (non-zero if it failed).")
     boolean oneOff;
@@ -101,8 +118,8 @@ final class BenchCommand implements Callable<Integer> {
             + "(default: none for TCP, 1M for UDP).")
     String rate;
 
-    @Option(names = {"-l", "--length"}, paramLabel = "LEN", description = "Client: bytes a write (TCP, default 128K) or a datagram "
-            + "(UDP, default the path's MSS).")
+    @Option(names = {"-l", "--length"}, paramLabel = "LEN", description = "Client: bytes a write (TCP and rudp, default 128K) or a "
+            + "datagram (UDP, default the path's MSS).")
     String length;
 
     @Option(names = {"-P", "--parallel"}, paramLabel = "N", description = "Client: streams to run at once (default 1, at most 128).")
@@ -115,7 +132,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-O", "--omit"}, paramLabel = "SECS", description = "Client: leave the first SECS out of the figures (TCP slow start).")
     int omit;
 
-    @Option(names = {"-w", "--window"}, paramLabel = "SIZE", description = "Client: socket buffer size (SO_SNDBUF and SO_RCVBUF) on both sides.")
+    @Option(names = {"-w", "--window"}, paramLabel = "SIZE", description = "Client: socket buffer size (SO_SNDBUF and SO_RCVBUF) on both sides; for "
+            + "rudp, its window and send buffer (default 1M).")
     String window;
 
     @Option(names = {"-N", "--no-delay"}, description = "Client: TCP_NODELAY on the streams.") boolean noDelay;
@@ -124,6 +142,10 @@ final class BenchCommand implements Callable<Integer> {
     String congestion;
 
     @Option(names = "--udp-counters-64bit", description = "Client: 64-bit UDP packet numbers.") boolean counters64;
+
+    @Option(names = "--rudp-cc", paramLabel = "ALGO", description = "Client, with --rudp: rudp's congestion control, newreno "
+            + "(the default) or cubic; the server uses it too when it sends (-R, --bidir).")
+    String rudpCc;
 
     @ParentCommand Main main;
 
@@ -154,13 +176,14 @@ final class BenchCommand implements Callable<Integer> {
         if (noDelay) clientOnly.add("-N");
         if (congestion != null) clientOnly.add("-C");
         if (counters64) clientOnly.add("--udp-counters-64bit");
+        if (rudpCc != null) clientOnly.add("--rudp-cc");
         if (!clientOnly.isEmpty()) {
             throw CliException.usage(String.join(", ", clientOnly) + ": client options (-c); a server runs the test its client asks for");
         }
         SockAddr addr;
         if (bind != null) addr = Inputs.resolve(bind, p, family, SockType.STREAM, "bench -B");
         else addr = family == Family.INET ? SockAddr.Inet4.any(p) : SockAddr.Inet6.any(p);
-        BenchServer server = new BenchServer(addr, oneOff, interval, json, System.out, System.err, debugOut);
+        BenchServer server = new BenchServer(addr, rudp, oneOff, interval, json, System.out, System.err, debugOut);
         try {
             server.listen();
         } catch (IOException e) {
@@ -191,6 +214,23 @@ final class BenchCommand implements Callable<Integer> {
         if (parallel < 1 || parallel > 128) throw CliException.usage("-P must be from 1 to 128, got " + parallel);
         if (reverse && bidir) throw CliException.usage("-R and --bidir are exclusive: --bidir already sends both ways");
         if (omit < 0 || omit > 600) throw CliException.usage("-O must be from 0 to 600 seconds, got " + omit);
+        if (rudp) {
+            List<String> tcpUdpOnly = new ArrayList<>();
+            if (udp) tcpUdpOnly.add("-u");
+            if (noDelay) tcpUdpOnly.add("-N");
+            if (congestion != null) tcpUdpOnly.add("-C");
+            if (counters64) tcpUdpOnly.add("--udp-counters-64bit");
+            if (!tcpUdpOnly.isEmpty()) {
+                throw CliException.usage("--rudp takes no " + String.join(", ", tcpUdpOnly) + ": they are TCP's and UDP's "
+                        + "(rudp's congestion control is --rudp-cc)");
+            }
+            if (rudpCc != null && !org.jsock.rudp.cc.CongestionController.names().contains(rudpCc)) {
+                throw CliException.usage("bad --rudp-cc '" + rudpCc + "': one of " + String.join(", ",
+                        org.jsock.rudp.cc.CongestionController.names()));
+            }
+        } else if (rudpCc != null) {
+            throw CliException.usage("--rudp-cc goes with --rudp");
+        }
         long nBytes = bytes == null ? 0 : parse(bytes, "-n", false);
         long nBlocks = blocks == null ? 0 : parse(blocks, "-k", false);
         if (bytes != null && nBytes <= 0) throw CliException.usage("-n must be more than 0 bytes");
@@ -210,7 +250,7 @@ final class BenchCommand implements Callable<Integer> {
             if (udp && (l < header || l > 65507)) {
                 throw CliException.usage("-l for UDP must be from " + header + " (the header) to 65507 bytes, got " + l);
             }
-            if (!udp && (l < 1 || l > 1 << 20)) throw CliException.usage("-l for TCP must be from 1 byte to 1M, got " + l);
+            if (!udp && (l < 1 || l > 1 << 20)) throw CliException.usage("-l for " + (rudp ? "rudp" : "TCP") + " must be from 1 byte to 1M, got " + l);
             len = (int) l;
         }
         long bps = rate == null ? (udp ? 1_000_000 : 0) : parse(rate, "-b", true);
@@ -218,13 +258,17 @@ final class BenchCommand implements Callable<Integer> {
         if (window != null) {
             long w = parse(window, "-w", false);
             if (w < 1 || w > 1 << 30) throw CliException.usage("-w must be from 1 byte to 1G, got " + w);
+            if (rudp && w < org.jsock.rudp.RudpConfig.MIN_DATAGRAM) {
+                throw CliException.usage("-w for --rudp must be at least " + org.jsock.rudp.RudpConfig.MIN_DATAGRAM
+                        + " bytes (one datagram), got " + w);
+            }
             win = (int) w;
         }
         if (congestion != null && (congestion.isEmpty() || congestion.length() > 15 || !congestion.matches("[a-z0-9_]+"))) {
             throw CliException.usage("bad -C '" + congestion + "': a kernel congestion control name such as cubic or bbr");
         }
         Params params = new Params(udp, t, omit, nBytes, nBlocks, parallel, reverse, bidir, len, bps, counters64, win, noDelay,
-                congestion);
+                congestion, rudp, rudpCc);
         SockAddr target = Inputs.resolve(mode.host, p, family, SockType.STREAM, "bench");
         BenchClient c = new BenchClient(target, mode.host, params, interval, Duration.ofSeconds(10), json, System.out, debugOut);
         try {

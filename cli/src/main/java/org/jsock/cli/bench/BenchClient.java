@@ -4,6 +4,9 @@ import org.jsock.net.SockAddr;
 import org.jsock.net.SockOpt;
 import org.jsock.net.SockType;
 import org.jsock.net.Socket;
+import org.jsock.rudp.RudpConfig;
+import org.jsock.rudp.RudpException;
+import org.jsock.rudp.RudpSocket;
 import org.jsock.sys.Sys;
 
 import java.io.IOException;
@@ -17,6 +20,11 @@ import java.util.List;
 /**
  * The client side of a test, against iperf3's server or jsock's: connects, sends the parameters,
  * opens the streams, times the test, and prints the results.
+ *
+ * <p>With rudp streams ({@link Params#rudp}) the control connection is iperf3's as ever, and each
+ * stream is an rudp connection to the same port number on UDP, opening with the cookie as a TCP
+ * stream does. Only {@code jsock bench -s --rudp} serves them: a stock iperf3 server ignores the
+ * parameter and listens for TCP streams only, so the first rudp connect is refused at once.
  */
 public final class BenchClient {
     /** How long each setup step may take: connecting, each state, each stream's handshake. */
@@ -103,9 +111,7 @@ public final class BenchClient {
         int mss = mss(ctrl);
         Params p = params;
         if (p.len() == 0) {
-            int len = p.udp() ? (mss > 0 && mss <= Protocol.MAX_UDP_LEN ? mss : Protocol.DEFAULT_UDP_LEN) : Protocol.DEFAULT_TCP_LEN;
-            p = new Params(p.udp(), p.duration(), p.omit(), p.bytes(), p.blocks(), p.parallel(), p.reverse(), p.bidir(), len,
-                    p.rate(), p.counters64(), p.window(), p.noDelay(), p.congestion());
+            p = p.withLen(p.udp() ? (mss > 0 && mss <= Protocol.MAX_UDP_LEN ? mss : Protocol.DEFAULT_UDP_LEN) : Protocol.DEFAULT_TCP_LEN);
         }
         Run run = null;
         while (true) {
@@ -114,8 +120,8 @@ public final class BenchClient {
                 case Protocol.PARAM_EXCHANGE -> control.writeJson(p.toJson(BenchVersion.protocolVersion()));
                 case Protocol.CREATE_STREAMS -> {
                     createStreams(p);
-                    report.test(p, cookie, mss, streams.isEmpty() ? 0 : streams.getFirst().socket.get(SockOpt.SO_SNDBUF),
-                            streams.isEmpty() ? 0 : streams.getFirst().socket.get(SockOpt.SO_RCVBUF));
+                    report.test(p, cookie, mss, streams.isEmpty() ? 0 : streams.getFirst().link.sendBuffer(),
+                            streams.isEmpty() ? 0 : streams.getFirst().link.receiveBuffer());
                     report.reverseNote(host);
                     for (Stream s : streams) report.connected(s);
                 }
@@ -140,7 +146,8 @@ public final class BenchClient {
                     int code = control.readInt(STEP);
                     int errno = control.readInt(STEP);
                     throw new BenchException("the server reported an error (iperf3 error " + code
-                            + (errno != 0 ? ", errno " + errno : "") + ")");
+                            + (errno != 0 ? ", errno " + errno : "") + ")"
+                            + (p.rudp() && run == null ? "; rudp streams need a server started as 'jsock bench -s --rudp'" : ""));
                 }
                 case Protocol.SERVER_TERMINATE -> throw new BenchException("the server has terminated");
                 default -> throw new BenchException("the server sent an unknown state " + state);
@@ -180,14 +187,36 @@ public final class BenchClient {
     }
 
     private void createStreams(Params p) throws IOException {
+        RudpConfig rudp = p.rudp() ? RudpLink.config(p, STEP) : null;
         for (int n = 0; n < p.streamCount(); n++) {
-            Socket s = p.udp() ? udpStream() : tcpStream();
-            try {
-                streams.add(new Stream(Protocol.streamId(n), s, p.clientSends(n), p, budget));
-            } catch (IOException | RuntimeException e) {
-                s.close();
-                throw e;
-            }
+            int id = Protocol.streamId(n);
+            boolean sends = p.clientSends(n);
+            Link link = p.rudp() ? rudpStream(id, rudp) : SocketLink.open(p.udp() ? udpStream() : tcpStream(), p, sends);
+            streams.add(new Stream(id, link, sends, p, budget));
+        }
+    }
+
+    /** An rudp stream: connect to the server's UDP port, then the cookie, as on a TCP stream. */
+    private Link rudpStream(int id, RudpConfig config) throws IOException {
+        RudpSocket s;
+        try {
+            s = RudpSocket.connect(server, config);
+        } catch (RudpException e) {
+            // A refusal is the usual case: the server is a stock iperf3, which listens for TCP streams only.
+            // The message is whole (its own names the call and the address), so it carries no cause to repeat.
+            String why = e.getMessage().replaceFirst("^connect: ", "");
+            String hint = e.kind() == RudpException.Kind.REFUSED || e.kind() == RudpException.Kind.HANDSHAKE_TIMEOUT
+                    ? " (rudp streams need 'jsock bench -s --rudp' there)" : "";
+            throw new BenchException("unable to connect rudp stream: " + why + hint);
+        } catch (IOException e) {
+            throw new BenchException("unable to connect rudp stream to " + server, e);
+        }
+        try {
+            s.sendAll(cookie, 0, cookie.length);
+            return new RudpLink(s, id, config, null);
+        } catch (IOException | RuntimeException e) {
+            s.abort("the stream could not be set up");
+            throw new BenchException("unable to set up rudp stream to " + server, e);
         }
     }
 

@@ -2,12 +2,16 @@ package org.jsock.cli.bench;
 
 import org.jsock.net.Family;
 import org.jsock.net.MsgFlags;
+import org.jsock.net.Poller;
 import org.jsock.net.SockAddr;
 import org.jsock.net.SockOpt;
 import org.jsock.net.SockType;
 import org.jsock.net.Socket;
 import org.jsock.net.SocketClosedException;
 import org.jsock.net.Shutdown;
+import org.jsock.rudp.RudpConfig;
+import org.jsock.rudp.RudpListener;
+import org.jsock.rudp.RudpSocket;
 import org.jsock.sys.Sys;
 
 import java.io.IOException;
@@ -27,6 +31,12 @@ import java.util.concurrent.TimeUnit;
  * connection, served on a thread of its own ({@link Session}). While that test is creating its
  * streams, new connections that present its cookie are its TCP streams; any other connection is
  * answered with ACCESS_DENIED and closed, unread, as iperf3's server does.
+ *
+ * <p>A server that serves rudp ({@link #BenchServer(SockAddr, boolean, boolean, double, boolean,
+ * PrintStream, PrintStream, PrintStream) rudp}) takes a client's {@code "rudp": true}: for that test
+ * it listens for rudp connections on the same port number on UDP, from the parameters until every
+ * stream has presented the cookie, with the congestion control and window the client asked for.
+ * The UDP port is the test's alone meanwhile, as for a UDP test, so TCP and UDP tests go on as ever.
  */
 public final class BenchServer {
     private static final Duration STEP = Duration.ofSeconds(10);
@@ -36,6 +46,7 @@ public final class BenchServer {
     private static final long GRACE_NANOS = 30_000_000_000L;
 
     private final SockAddr bind;
+    private final boolean rudp;
     private final boolean oneOff;
     private final double interval;
     private final boolean json;
@@ -57,7 +68,19 @@ public final class BenchServer {
      */
     public BenchServer(SockAddr bind, boolean oneOff, double interval, boolean json, PrintStream out, PrintStream err,
                        PrintStream debug) {
+        this(bind, false, oneOff, interval, json, out, err, debug);
+    }
+
+    /**
+     * @param bind   where to listen (TCP and UDP, the same port)
+     * @param rudp   also serve tests with rudp streams, on UDP at the same port
+     * @param oneOff serve one test, then return
+     * @param debug  where states and JSON are traced, or null
+     */
+    public BenchServer(SockAddr bind, boolean rudp, boolean oneOff, double interval, boolean json, PrintStream out,
+                       PrintStream err, PrintStream debug) {
         this.bind = bind;
+        this.rudp = rudp;
         this.oneOff = oneOff;
         this.interval = interval;
         this.json = json;
@@ -132,7 +155,7 @@ public final class BenchServer {
     private void banner() {
         if (json) return;
         out.println("-----------------------------------------------------------");
-        out.println("Server listening on " + Report.port(bind) + " (test #" + (tests + 1) + ")");
+        out.println("Server listening on " + Report.port(bind) + " (test #" + (tests + 1) + (rudp ? ", rudp streams too" : "") + ")");
         out.println("-----------------------------------------------------------");
         out.flush();
     }
@@ -166,6 +189,8 @@ public final class BenchServer {
         /** Once true, always true: the accepting thread may start another test. */
         volatile boolean finished;
         private Socket udp;
+        /** While an rudp test's streams connect: the rudp listener on the test's UDP port. */
+        private RudpListener rudpListener;
 
         Session(Socket ctrl, int number) {
             this.ctrl = ctrl;
@@ -191,6 +216,7 @@ public final class BenchServer {
                 for (Stream s : streams) s.close();
                 for (Socket s; (s = arrived.poll()) != null; ) s.close();
                 if (udp != null) udp.close();
+                if (rudpListener != null) rudpListener.close();
                 control.close();
                 finished = true;
                 if (oneOff) listener.close();
@@ -237,20 +263,24 @@ public final class BenchServer {
             }
             Stream.Budget budget = new Stream.Budget(p.bytes(), p.blocks());
             report.test(p, cookie, 0, 0, 0);
+            RudpConfig rudpConfig = p.rudp() ? rudpListen(p) : null;
             if (p.udp()) udp = udpSocket();
-            wantsStreams = !p.udp();
+            wantsStreams = !p.udp() && !p.rudp();
             control.writeState(Protocol.CREATE_STREAMS);
             long deadline = System.nanoTime() + STEP.toNanos();
             for (int n = 0; n < p.streamCount(); n++) {
-                Socket s = p.udp() ? udpStream(deadline, n + 1 < p.streamCount()) : tcpStream(deadline);
-                try {
-                    streams.add(new Stream(Protocol.streamId(n), s, !p.clientSends(n), p, budget));
-                } catch (IOException | RuntimeException e) {
-                    s.close();
-                    throw e;
-                }
+                int id = Protocol.streamId(n);
+                boolean sends = !p.clientSends(n);
+                Link link = p.rudp() ? rudpStream(id, rudpConfig, deadline)
+                        : SocketLink.open(p.udp() ? udpStream(deadline, n + 1 < p.streamCount()) : tcpStream(deadline), p, sends);
+                streams.add(new Stream(id, link, sends, p, budget));
             }
             wantsStreams = false;
+            if (rudpListener != null) {
+                // Every stream is in: the port is free again (the streams keep their connections).
+                rudpListener.close();
+                rudpListener = null;
+            }
             for (Stream s : streams) report.connected(s);
             Run run = new Run(p, false, streams, report, control, interval);
             control.writeState(Protocol.TEST_START);
@@ -291,6 +321,61 @@ public final class BenchServer {
             } catch (IOException ignored) {
                 // the client is gone
             }
+        }
+
+        /**
+         * Listens for the test's rudp streams, or refuses the test (SERVER_ERROR) when this server
+         * serves no rudp or cannot have the port. Returns the configuration the streams run with.
+         */
+        private RudpConfig rudpListen(Params p) throws IOException {
+            if (!rudp) {
+                String why = "the client asked for rudp streams, which this server serves only when started with --rudp";
+                refuse(why);
+                throw new BenchException(why);
+            }
+            RudpConfig config;
+            try {
+                config = RudpLink.config(p, STEP);
+            } catch (IllegalArgumentException e) {
+                refuse(e.getMessage());
+                throw new BenchException("the client asked for rudp streams this server cannot run: " + e.getMessage());
+            }
+            try {
+                rudpListener = RudpSocket.listen(listener.localAddress(), config);
+            } catch (IOException e) {
+                refuse(e.getMessage());
+                throw new BenchException("cannot listen for rudp streams on UDP " + listener.localAddress(), e);
+            }
+            return config;
+        }
+
+        /**
+         * The next rudp connection that presents this test's cookie. Any other (a stray client) is
+         * aborted, and the wait goes on until the deadline.
+         */
+        private Link rudpStream(int id, RudpConfig config, long deadline) throws IOException {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                RudpSocket s = left > 0 ? rudpListener.accept(Duration.ofNanos(left)) : null;
+                if (s == null) throw new BenchException("the client's rudp streams did not connect in time");
+                // Its control connection's local address: the one the client reached, at the same port.
+                if (Arrays.equals(readCookie(s, deadline), cookie)) return new RudpLink(s, id, config, ctrl.localAddress());
+                s.abort("not a stream of the test in progress");
+            }
+        }
+
+        /** The first bytes of an rudp stream, or fewer if it ends, fails or stalls past the deadline. */
+        private static byte[] readCookie(RudpSocket s, long deadline) {
+            ByteBuffer b = ByteBuffer.allocate(Protocol.COOKIE_SIZE);
+            try {
+                while (b.hasRemaining()) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0 || !s.await(Poller.IN, Duration.ofNanos(left)) || s.recv(b) == Socket.EOF) break;
+                }
+            } catch (IOException e) {
+                // a stray peer's failure: not a stream of this test
+            }
+            return Arrays.copyOf(b.array(), b.position());
         }
 
         private Socket tcpStream(long deadline) throws IOException {

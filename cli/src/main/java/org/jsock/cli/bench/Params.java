@@ -19,10 +19,19 @@ import java.util.Map;
  * @param window     SO_SNDBUF and SO_RCVBUF for the streams (0: the kernel's default)
  * @param noDelay    TCP_NODELAY on the streams
  * @param congestion the TCP congestion control algorithm to ask for (null: the default)
+ * @param rudp       rudp streams (jsock's reliable byte stream over UDP) instead of TCP; sent as
+ *                   {@code "rudp": true} beside {@code "tcp": true}, which a stock iperf3 ignores
+ * @param rudpCongestion the rudp congestion control to use (null: rudp's default)
  */
 public record Params(boolean udp, int duration, int omit, long bytes, long blocks, int parallel, boolean reverse,
                      boolean bidir, int len, long rate, boolean counters64, int window, boolean noDelay,
-                     String congestion) {
+                     String congestion, boolean rudp, String rudpCongestion) {
+
+    /** The same test with blocks of {@code n} bytes. */
+    Params withLen(int n) {
+        return new Params(udp, duration, omit, bytes, blocks, parallel, reverse, bidir, n, rate, counters64, window, noDelay,
+                congestion, rudp, rudpCongestion);
+    }
 
     /** The JSON the client sends. */
     Map<String, Object> toJson(String version) {
@@ -42,6 +51,10 @@ public record Params(boolean udp, int duration, int omit, long bytes, long block
         if (congestion != null) j.put("congestion", congestion);
         if (counters64) j.put("udp_counters_64bit", true);
         j.put("pacing_timer", 1000L);
+        if (rudp) {
+            j.put("rudp", true);
+            if (rudpCongestion != null) j.put("rudp_congestion", rudpCongestion);
+        }
         j.put("client_version", version);
         return j;
     }
@@ -50,6 +63,8 @@ public record Params(boolean udp, int duration, int omit, long bytes, long block
     static Params fromJson(Map<String, Object> j) throws BenchException {
         boolean udp = Json.bool(j, "udp");
         if (!udp && !Json.bool(j, "tcp")) throw new BenchException("the client asked for a protocol other than TCP or UDP");
+        boolean rudp = Json.bool(j, "rudp");
+        if (udp && rudp) throw new BenchException("the client asked for UDP and rudp streams at once");
         int parallel = (int) Json.count(j, "parallel", 1);
         if (parallel < 1 || parallel > 128) throw new BenchException("the client asked for " + parallel + " streams");
         int len = (int) Json.count(j, "len", 0);
@@ -63,7 +78,7 @@ public record Params(boolean udp, int duration, int omit, long bytes, long block
                 Math.max(0, Json.count(j, "num", 0)), Math.max(0, Json.count(j, "blockcount", 0)), parallel,
                 Json.bool(j, "reverse"), Json.bool(j, "bidirectional"), len, Math.max(0, Json.count(j, "bandwidth", 0)),
                 Json.bool(j, "udp_counters_64bit"), (int) Math.max(0, Json.count(j, "window", 0)), Json.bool(j, "nodelay"),
-                Json.string(j, "congestion"));
+                Json.string(j, "congestion"), rudp, Json.string(j, "rudp_congestion"));
     }
 
     /** Streams the client opens: P, or 2P with --bidir (its senders first). */

@@ -18,6 +18,10 @@ import java.util.Map;
  * <p>Rows are computed once ({@link Row}) and rendered either way. The client's summary has a
  * sender and a receiver line for each stream, from its own figures and the server's; the server's
  * text shows its own side only, as iperf3's does.
+ *
+ * <p>rudp streams report as TCP's do, with rudp's figures in TCP's places: the bytes retransmitted
+ * where TCP counts segments ("Retr", "retransmits"), its window and RTT; and with -J, each end's
+ * rudp counters as an "rudp" object in a stream's sender and receiver.
  */
 final class Report {
     static final String SEPARATOR = "- - - - - - - - - - - - - - - - - - - - - - - - -";
@@ -91,7 +95,7 @@ final class Report {
         start.put("sndbuf_actual", (long) sndbuf);
         start.put("rcvbuf_actual", (long) rcvbuf);
         Map<String, Object> t = Json.object();
-        t.put("protocol", p.udp() ? "UDP" : "TCP");
+        t.put("protocol", p.udp() ? "UDP" : p.rudp() ? "RUDP" : "TCP");
         t.put("num_streams", (long) p.parallel());
         t.put("blksize", (long) p.len());
         t.put("omit", (long) p.omit());
@@ -110,10 +114,12 @@ final class Report {
     }
 
     void connected(Stream s) {
-        line(String.format(Locale.ROOT, "[%3d] local %s port %d connected to %s port %d", s.fd, host(s.local), port(s.local),
-                host(s.remote), port(s.remote)));
+        // rudp says so, and which congestion control runs: the rest of the line is iperf3's.
+        String rudp = params.rudp() ? " (rudp, " + s.link.congestion() + ")" : "";
+        line(String.format(Locale.ROOT, "[%3d] local %s port %d connected to %s port %d%s", s.label, host(s.local), port(s.local),
+                host(s.remote), port(s.remote), rudp));
         Map<String, Object> c = Json.object();
-        c.put("socket", (long) s.fd);
+        c.put("socket", (long) s.label);
         c.put("local_host", host(s.local));
         c.put("local_port", (long) port(s.local));
         c.put("remote_host", host(s.remote));
@@ -148,11 +154,12 @@ final class Report {
         String role;             // TX-C, RX-S, ... with --bidir; else null
         boolean sender;          // this side sends on it
         boolean udp;
+        boolean rudp;            // retrans counts bytes, not segments
         double start, end, seconds;
         long bytes;
         double bps;
         boolean omitted;
-        long retrans = -1;       // TCP sender; -1 unknown
+        long retrans = -1;       // TCP or rudp sender; -1 unknown
         long cwnd, sndWnd, rtt, rttVar, pmtu;
         long packets;            // UDP: sent, or expected at the receiver
         long lost;
@@ -169,6 +176,7 @@ final class Report {
         s.role = first.role;
         s.sender = first.sender;
         s.udp = first.udp;
+        s.rudp = first.rudp;
         s.start = first.start;
         s.end = first.end;
         s.seconds = first.seconds;
@@ -227,6 +235,7 @@ final class Report {
         boolean anySender = rows.stream().anyMatch(r -> r.sender);
         boolean anyReceiver = rows.stream().anyMatch(r -> !r.sender);
         if (params.udp()) return h + (anyReceiver ? "         Jitter    Lost/Total Datagrams" : "         Total Datagrams");
+        if (params.rudp()) return anySender ? h + "         Retr         Cwnd" : h;
         return anySender ? h + "         Retr  Cwnd" : h;
     }
 
@@ -247,9 +256,15 @@ final class Report {
     private String intervalText(Row r) {
         String t = base(r);
         if (r.udp) t += r.sender ? "  " + r.packets : udpLoss(r);
+        else if (r.sender && r.rudp) t += r.socket == null ? rudpRetrans(r).stripTrailing() : rudpRetrans(r) + "  " + Units.bytes(r.cwnd);
         else if (r.sender) t += String.format(Locale.ROOT, " %4d", Math.max(0, r.retrans))
                 + (r.socket == null ? "" : "   " + Units.bytes(r.cwnd));
         return r.omitted ? t + "  (omitted)" : t;
+    }
+
+    /** rudp retransmits bytes, not segments: a size where TCP shows a count, as wide as the widest size. */
+    private static String rudpRetrans(Row r) {
+        return String.format(Locale.ROOT, "  %-11s", Units.bytes(Math.max(0, r.retrans)));
     }
 
     private Map<String, Object> intervalJson(Row r) {
@@ -257,13 +272,16 @@ final class Report {
         if (r.socket != null) j.put("socket", (long) r.socket);
         times(j, r);
         if (!r.udp && r.sender) {
+            // rudp: bytes retransmitted, where iperf3 has TCP's segments.
             j.put("retransmits", Math.max(0, r.retrans));
             if (r.socket != null) {
                 j.put("snd_cwnd", r.cwnd);
-                j.put("snd_wnd", r.sndWnd);
+                if (!r.rudp) j.put("snd_wnd", r.sndWnd);
                 j.put("rtt", r.rtt);
-                j.put("rttvar", r.rttVar);
-                j.put("pmtu", r.pmtu);
+                if (!r.rudp) {
+                    j.put("rttvar", r.rttVar);
+                    j.put("pmtu", r.pmtu);
+                }
             }
         } else if (r.udp && !r.sender) {
             udpJson(j, r);
@@ -315,7 +333,7 @@ final class Report {
             Map<String, Object> j = Json.object();
             if (params.udp()) {
                 Map<String, Object> u = Json.object();
-                u.put("socket", (long) s.fd);
+                u.put("socket", (long) s.label);
                 times(u, snd);
                 udpJson(u, rcv);
                 u.put("out_of_order", rcv.outOfOrder);
@@ -323,7 +341,7 @@ final class Report {
                 j.put("udp", u);
             } else {
                 Map<String, Object> a = Json.object();
-                a.put("socket", (long) s.fd);
+                a.put("socket", (long) s.label);
                 times(a, snd);
                 a.put("retransmits", Math.max(0, snd.retrans));
                 boolean mine = s.sender;
@@ -334,9 +352,14 @@ final class Report {
                 a.put("mean_rtt", mine && s.rttCount > 0 ? s.rttSum / s.rttCount : 0L);
                 a.put("sender", s.sender);
                 Map<String, Object> b = Json.object();
-                b.put("socket", (long) s.fd);
+                b.put("socket", (long) s.label);
                 times(b, rcv);
                 b.put("sender", s.sender);
+                if (params.rudp()) {
+                    // Each end's own rudp counters: this side's, and the peer's from the results exchange.
+                    a.put("rudp", rudpEnd(s, true));
+                    b.put("rudp", rudpEnd(s, false));
+                }
                 j.put("sender", a);
                 j.put("receiver", b);
             }
@@ -361,7 +384,7 @@ final class Report {
         cpu.put("remote_user", Json.number(peer, "cpu_util_user", 0));
         cpu.put("remote_system", Json.number(peer, "cpu_util_system", 0));
         end.put("cpu_utilization_percent", cpu);
-        if (!params.udp()) {
+        if (!params.udp() && !params.rudp()) {
             String mine = run.congestion, theirs = Json.string(peer, "congestion_used");
             boolean localSends = streams.stream().anyMatch(s -> s.sender);
             String snd = localSends ? mine : theirs, rcv = localSends ? theirs : mine;
@@ -400,14 +423,21 @@ final class Report {
         end.put("sum_received" + suffix, rj);
     }
 
+    /** The rudp counters of a stream's sending or receiving end, or an empty object if the peer sent none. */
+    private static Map<String, Object> rudpEnd(Stream s, boolean senderSide) {
+        Stream.End e = senderSide == s.sender ? s.localEnd : s.peerEnd;
+        return e != null && e.rudp() != null ? e.rudp() : Json.object();
+    }
+
     /** A stream's sender row (its sending side's figures) or receiver row. */
     private Row endRow(Stream s, boolean senderSide, Run run) {
         Stream.End e = senderSide == s.sender ? s.localEnd : s.peerEnd;
         Row r = new Row();
-        r.socket = s.fd;
+        r.socket = s.label;
         r.role = run.role(s);
         r.sender = s.sender;
         r.udp = s.udp;
+        r.rudp = params.rudp();
         if (e == null) return r; // the peer's results never came
         Stream.End snd = s.sender ? s.localEnd : (s.peerEnd != null ? s.peerEnd : s.localEnd);
         r.start = 0;
@@ -430,6 +460,7 @@ final class Report {
     private String summaryText(Row r, boolean senderRow) {
         String t = base(r);
         if (r.udp) return t + udpLoss(r) + (senderRow ? "  sender" : "  receiver");
+        if (senderRow && r.rudp) return t + (r.retrans >= 0 ? rudpRetrans(r) : " ".repeat(13)) + "     sender";
         if (senderRow) return t + (r.retrans >= 0 ? String.format(Locale.ROOT, " %4d", r.retrans) : "     ") + "             sender";
         return t + "                  receiver";
     }

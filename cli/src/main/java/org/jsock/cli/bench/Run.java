@@ -1,9 +1,6 @@
 package org.jsock.cli.bench;
 
-import org.jsock.sys.Sys;
-
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,7 +27,7 @@ final class Run {
     Cpu.Usage cpuUsage;
     /** The peer's results, once exchanged. */
     Map<String, Object> peerResults;
-    /** This side's TCP congestion control algorithm (TCP), or null. */
+    /** This side's congestion control algorithm (TCP's, or rudp's), or null. */
     String congestion;
 
     /** Time zero of the reported times: the start, then the end of the omitted seconds. */
@@ -64,7 +61,7 @@ final class Run {
         omitEnd = now + params.omit() * 1_000_000_000L;
         nextEdge = intervalNanos > 0 ? now + intervalNanos : Long.MAX_VALUE;
         for (Stream s : streams) s.base = s.last = s.sample();
-        if (!params.udp()) congestion = congestion();
+        if (!streams.isEmpty()) congestion = streams.getFirst().link.congestion();
         cpu.start();
         for (Stream s : streams) s.start();
     }
@@ -116,24 +113,26 @@ final class Run {
         report.interval(rows);
     }
 
-    /** A TCP sender's extremes of cwnd, window and RTT, for the end report. */
+    /** A TCP or rudp sender's extremes of cwnd, window and RTT, for the end report. */
     private static void track(Stream s, Stream.Sample x) {
         if (x.retrans() < 0) return;
-        s.maxCwnd = Math.max(s.maxCwnd, x.cwnd());
-        s.maxSndWnd = Math.max(s.maxSndWnd, x.sndWnd());
-        s.maxRtt = Math.max(s.maxRtt, x.rtt());
-        s.minRtt = Math.min(s.minRtt, x.rtt());
-        s.rttSum += x.rtt();
+        Link.Figures t = x.transport();
+        s.maxCwnd = Math.max(s.maxCwnd, t.cwnd());
+        s.maxSndWnd = Math.max(s.maxSndWnd, t.sndWnd());
+        s.maxRtt = Math.max(s.maxRtt, t.rtt());
+        s.minRtt = Math.min(s.minRtt, t.rtt());
+        s.rttSum += t.rtt();
         s.rttCount++;
     }
 
     /** A stream's interval from {@code from} to {@code to}: the counters' change between samples a and b. */
     private Report.Row row(Stream s, Stream.Sample a, Stream.Sample b, long from, long to) {
         Report.Row r = new Report.Row();
-        r.socket = s.fd;
+        r.socket = s.label;
         r.role = role(s);
         r.sender = s.sender;
         r.udp = s.udp;
+        r.rudp = params.rudp();
         r.start = (from - origin) / 1e9;
         r.end = (to - origin) / 1e9;
         r.seconds = (to - from) / 1e9;
@@ -141,12 +140,13 @@ final class Run {
         r.bps = r.seconds > 0 ? r.bytes * 8 / r.seconds : 0;
         r.omitted = omitting;
         if (b.retrans() >= 0) {
+            Link.Figures t = b.transport();
             r.retrans = a.retrans() >= 0 ? b.retrans() - a.retrans() : 0;
-            r.cwnd = b.cwnd();
-            r.sndWnd = b.sndWnd();
-            r.rtt = b.rtt();
-            r.rttVar = b.rttVar();
-            r.pmtu = b.pmtu();
+            r.cwnd = t.cwnd();
+            r.sndWnd = t.sndWnd();
+            r.rtt = t.rtt();
+            r.rttVar = t.rttVar();
+            r.pmtu = t.pmtu();
         }
         r.packets = b.packets() - a.packets();
         r.lost = b.lost() - a.lost();
@@ -168,8 +168,9 @@ final class Run {
             if (s.rttCount == 0) track(s, x); // no interval reports (-i 0): the end is the one sample
             Stream.Sample b = s.base;
             long retrans = x.retrans() >= 0 && b.retrans() >= 0 ? x.retrans() - b.retrans() : -1;
+            Map<String, Object> rudp = x.transport() != null && x.transport().rudp() != null ? RudpLink.json(x.transport().rudp()) : null;
             s.localEnd = new Stream.End(x.bytes() - b.bytes(), x.packets() - b.packets(), x.lost() - b.lost(),
-                    x.outOfOrder() - b.outOfOrder(), x.jitterMicros() / 1e6, retrans, 0, end);
+                    x.outOfOrder() - b.outOfOrder(), x.jitterMicros() / 1e6, retrans, 0, end, rudp);
         }
         cpuUsage = cpu.stop();
     }
@@ -202,7 +203,8 @@ final class Run {
         j.put("cpu_util_system", cpuUsage.system());
         boolean anySender = streams.stream().anyMatch(s -> s.sender);
         j.put("sender_has_retransmits", anySender ? (params.udp() ? 0L : 1L) : -1L);
-        if (congestion != null) j.put("congestion_used", congestion);
+        // iperf3's key is TCP's; rudp's algorithm travels in each stream's "rudp" object.
+        if (congestion != null && !params.rudp()) j.put("congestion_used", congestion);
         List<Object> list = new ArrayList<>();
         for (Stream s : streams) {
             Stream.End e = s.localEnd;
@@ -215,6 +217,7 @@ final class Run {
             x.put("packets", e.packets());
             x.put("start_time", e.start());
             x.put("end_time", e.end());
+            if (e.rudp() != null) x.put("rudp", e.rudp());
             list.add(x);
         }
         j.put("streams", list);
@@ -233,23 +236,10 @@ final class Run {
             Stream s = byId.get(Json.count(x, "id", -1));
             if (s == null) throw new BenchException("the peer's results name stream " + x.get("id") + ", which this test does not have");
             double end = Json.number(x, "end_time", s.localEnd.end());
+            Map<String, Object> rudp = x.get("rudp") instanceof Map<?, ?> r ? (Map<String, Object>) r : null;
             s.peerEnd = new Stream.End(Math.max(0, Json.count(x, "bytes", 0)), Math.max(0, Json.count(x, "packets", 0)),
                     Math.max(0, Json.count(x, "errors", 0)), 0, Json.number(x, "jitter", 0),
-                    Json.count(x, "retransmits", -1), Json.number(x, "start_time", 0), end);
-        }
-    }
-
-    /** The congestion control algorithm of the first stream, as TCP_CONGESTION names it. */
-    private String congestion() {
-        if (streams.isEmpty()) return null;
-        try {
-            byte[] b = new byte[16];
-            int n = streams.getFirst().socket.getOption(Sys.IPPROTO_TCP, Sys.TCP_CONGESTION, b);
-            int len = 0;
-            while (len < Math.min(n, b.length) && b[len] != 0) len++;
-            return len > 0 ? new String(b, 0, len, StandardCharsets.US_ASCII) : null;
-        } catch (IOException e) {
-            return null;
+                    Json.count(x, "retransmits", -1), Json.number(x, "start_time", 0), end, rudp);
         }
     }
 }

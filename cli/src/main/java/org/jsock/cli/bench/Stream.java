@@ -1,38 +1,37 @@
 package org.jsock.cli.bench;
 
+import org.jsock.net.ByteStream;
 import org.jsock.net.SockAddr;
-import org.jsock.net.SockOpt;
 import org.jsock.net.Socket;
 import org.jsock.net.SocketClosedException;
-import org.jsock.net.TcpInfo;
 import org.jsock.sys.ErrnoException;
-import org.jsock.sys.Sys;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One data stream of a test: its socket, the thread that sends or receives on it, and its counters.
+ * One data stream of a test: what it runs over (a {@link Link}: TCP, UDP or rudp), the thread that
+ * sends or receives on it, and its counters. TCP and rudp are byte streams and share one send and one
+ * receive loop; UDP has its own, with iperf3's datagram header.
  *
  * <p>The counters are written by the stream's own thread only and read by the test's control thread
  * (for intervals and the end), so plain volatile fields suffice. The control thread owns everything
  * under "bookkeeping".
  */
 final class Stream {
-    private static final int UDP_RCVBUF = 4 << 20;
     private static final double UDP_BURST_NANOS = 2_000_000;
 
     /** iperf3's stream id (1, 3, 4, ...), which the results exchange matches on. */
     final int id;
-    final Socket socket;
-    /** The fd number, which iperf3 shows as the stream's "[  5]". */
-    final int fd;
+    final Link link;
+    /** What reports show as the stream's "[  5]": the fd number, as iperf3 shows it (for rudp, the id). */
+    final int label;
     final boolean sender;
     final boolean udp;
     final SockAddr local;
@@ -63,7 +62,7 @@ final class Stream {
     /** The counters when counting began (after the omitted seconds), and at the last interval edge. */
     Sample base;
     Sample last;
-    /** TCP sender: the extremes over the intervals, for the end report. */
+    /** A TCP or rudp sender: the extremes over the intervals, for the end report. */
     long maxCwnd;
     long maxSndWnd;
     long maxRtt;
@@ -74,66 +73,44 @@ final class Stream {
     End localEnd;
     End peerEnd;
 
-    Stream(int id, Socket socket, boolean sender, Params params, Budget budget) throws IOException {
+    /** A stream over {@code link}, whose options (-w, -N, -C) are already set. */
+    Stream(int id, Link link, boolean sender, Params params, Budget budget) {
         this.id = id;
-        this.socket = socket;
-        this.fd = socket.fd();
+        this.link = link;
+        this.label = link.label();
         this.sender = sender;
         this.udp = params.udp();
         this.params = params;
         this.budget = budget;
-        this.local = socket.localAddress();
-        this.remote = socket.peerAddress();
-        if (params.window() > 0) {
-            socket.set(SockOpt.SO_SNDBUF, params.window());
-            socket.set(SockOpt.SO_RCVBUF, params.window());
-        } else if (udp && !sender) {
-            // The receive loop starts cold (interpreted, then compiled): without room to queue a few
-            // milliseconds of datagrams, the kernel drops them and they count as loss. The kernel caps
-            // this at net.core.rmem_max.
-            socket.set(SockOpt.SO_RCVBUF, UDP_RCVBUF);
-        }
-        if (!udp && params.noDelay()) socket.set(SockOpt.TCP_NODELAY, true);
-        if (!udp && params.congestion() != null) {
-            byte[] name = params.congestion().getBytes(StandardCharsets.US_ASCII);
-            try {
-                socket.setOption(Sys.IPPROTO_TCP, Sys.TCP_CONGESTION, name);
-            } catch (ErrnoException e) {
-                throw new BenchException("TCP congestion control '" + params.congestion() + "' is not available here", e);
-            }
-        }
+        this.local = link.local();
+        this.remote = link.remote();
     }
 
-    /** What the counters read at one moment (and TCP_INFO, for a TCP sender). */
+    /**
+     * What the counters read at one moment, and the transport's own figures (null when it keeps none
+     * for this side: see {@link Link#figures}).
+     */
     record Sample(long nanos, long bytes, long packets, long lost, long outOfOrder, double jitterMicros,
-                  long retrans, long cwnd, long sndWnd, long rtt, long rttVar, long pmtu) {}
+                  Link.Figures transport) {
+        /** Retransmissions so far (TCP segments, rudp bytes), or -1 when unknown or not a sender's. */
+        long retrans() { return transport == null ? -1 : transport.retrans(); }
+    }
 
-    /** The figures for the whole test, from one side. Times in seconds from the start. */
+    /**
+     * The figures for the whole test, from one side. Times in seconds from the start; {@code rudp} is
+     * that side's rudp counters as -J shows them ({@link RudpLink#json}), or null.
+     */
     record End(long bytes, long packets, long lost, long outOfOrder, double jitterSeconds, long retrans,
-               double start, double end) {}
+               double start, double end, Map<String, Object> rudp) {}
 
     Sample sample() {
         long now = System.nanoTime();
-        long retrans = -1, cwnd = 0, wnd = 0, rtt = 0, rttVar = 0, pmtu = 0;
-        if (!udp && sender && !socket.isClosed()) {
-            try {
-                TcpInfo t = socket.get(SockOpt.TCP_INFO);
-                retrans = t.totalRetrans();
-                cwnd = t.sndCwnd() * t.sndMss();
-                wnd = t.sndWnd();
-                rtt = t.struct().tcpi_rtt();
-                rttVar = t.struct().tcpi_rttvar();
-                pmtu = t.struct().tcpi_pmtu();
-            } catch (IOException e) {
-                // closed under us at the end: the figures stay unknown
-            }
-        }
-        return new Sample(now, bytes, packets, lost, outOfOrder, jitterMicros, retrans, cwnd, wnd, rtt, rttVar, pmtu);
+        return new Sample(now, bytes, packets, lost, outOfOrder, jitterMicros, link.figures(sender));
     }
 
     /** Starts the stream's thread. */
     void start() {
-        thread = Thread.ofPlatform().daemon(true).name("bench-stream-" + fd).start(this::loop);
+        thread = Thread.ofPlatform().daemon(true).name("bench-stream-" + label).start(this::loop);
     }
 
     /** Asks a sender to stop after its current block (and wakes one that is pacing itself). */
@@ -148,10 +125,10 @@ final class Stream {
         return thread == null || thread.join(Duration.ofMillis(millis));
     }
 
-    /** Stops the stream and closes its socket; a thread blocked in it wakes and ends. */
+    /** Stops the stream and closes its link; a thread blocked in it wakes and ends. */
     void close() {
         running = false;
-        socket.close();
+        link.close();
         try {
             join(2000);
         } catch (InterruptedException e) {
@@ -162,9 +139,9 @@ final class Stream {
     private void loop() {
         try {
             if (sender && udp) sendUdp();
-            else if (sender) sendTcp();
+            else if (sender) sendBytes();
             else if (udp) receiveUdp();
-            else receiveTcp();
+            else receiveBytes();
         } catch (SocketClosedException e) {
             // the test closed the stream: its end, not a failure
         } catch (IOException e) {
@@ -180,7 +157,9 @@ final class Stream {
         return b;
     }
 
-    private void sendTcp() throws IOException {
+    /** A byte stream's sender (TCP, rudp): whole blocks of -l bytes. */
+    private void sendBytes() throws IOException {
+        ByteStream io = link.io();
         ByteBuffer buf = payload(params.len());
         due = System.nanoTime();
         while (running && budget.take(params.len())) {
@@ -188,7 +167,7 @@ final class Stream {
             buf.clear();
             // A block goes whole, so -n and -k end on a block boundary; stopping waits for at most one.
             while (buf.hasRemaining()) {
-                int n = socket.send(buf);
+                int n = io.send(buf);
                 if (n > 0) {
                     bytes += n;
                     paced(n);
@@ -198,6 +177,7 @@ final class Stream {
     }
 
     private void sendUdp() throws IOException {
+        ByteStream io = link.io();
         ByteBuffer buf = payload(params.len());
         boolean wide = params.counters64();
         due = System.nanoTime();
@@ -212,7 +192,7 @@ final class Stream {
             buf.clear();
             int n;
             try {
-                n = socket.send(buf);
+                n = io.send(buf);
             } catch (ErrnoException e) {
                 // An ICMP error from an earlier datagram (the peer's port closed at the end), or a full
                 // device queue: the datagram is lost, the test goes on.
@@ -231,7 +211,7 @@ final class Stream {
     /**
      * Waits until sending another block keeps this stream at or under its target rate (-b).
      *
-     * <p>TCP keeps to the average: time lost to a stall is made up at once, and flow control absorbs
+     * <p>TCP and rudp keep to the average: time lost to a stall is made up at once, and flow control absorbs
      * the burst. UDP has no flow control, so a UDP stream keeps at most a little unused allowance
      * (2 ms, or 8 datagrams if more): after a stall, such as the send loop's first cold
      * milliseconds, it sends a short burst rather than the whole backlog, which would overflow the
@@ -259,17 +239,19 @@ final class Stream {
         if (params.rate() > 0) due += n * 8e9 / params.rate();
     }
 
-    private void receiveTcp() throws IOException {
+    private void receiveBytes() throws IOException {
+        ByteStream io = link.io();
         ByteBuffer buf = ByteBuffer.allocateDirect(params.len());
         while (true) {
             buf.clear();
-            int n = socket.recv(buf);
+            int n = io.recv(buf);
             if (n == Socket.EOF) return;
             if (n > 0) bytes += n;
         }
     }
 
     private void receiveUdp() throws IOException {
+        ByteStream io = link.io();
         ByteBuffer buf = ByteBuffer.allocateDirect(65536).order(ByteOrder.BIG_ENDIAN);
         boolean wide = params.counters64();
         int header = Protocol.udpHeaderSize(wide);
@@ -277,7 +259,7 @@ final class Stream {
         boolean first = true;
         while (true) {
             buf.clear();
-            int n = socket.recv(buf);
+            int n = io.recv(buf);
             long now = System.nanoTime();
             if (n < header) continue;
             long sentMicros = Integer.toUnsignedLong(buf.getInt(0)) * 1_000_000L + Integer.toUnsignedLong(buf.getInt(4));
