@@ -144,7 +144,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--udp-counters-64bit", description = "Client: 64-bit UDP packet numbers.") boolean counters64;
 
     @Option(names = "--rudp-cc", paramLabel = "ALGO", description = "Client, with --rudp: rudp's congestion control, newreno "
-            + "(the default) or cubic; the server uses it too when it sends (-R, --bidir).")
+            + "(the default), cubic or bbr; the server uses it too when it sends (-R, --bidir).")
     String rudpCc;
 
     @ParentCommand Main main;

@@ -151,6 +151,9 @@ public final class Driver {
                     sleepingUntil = Long.MIN_VALUE;
                     long now = now();
                     for (int i = 0; i < RECV_BATCH; i++) {
+                        // Each datagram at its own time: an ACK may answer a packet sent earlier in
+                        // this batch, and one shared timestamp would make its RTT sample zero.
+                        now = now();
                         in.clear();
                         SockAddr from;
                         try {
