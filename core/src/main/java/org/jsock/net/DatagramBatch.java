@@ -58,6 +58,12 @@ public final class DatagramBatch {
     private final sockaddr_storage[] names;
     private final MemorySegment[] data;
     private final ByteBuffer[] views;
+    /**
+     * Per slot: its structs are set up to receive (the whole capacity, room for any address), and to
+     * the user it is empty. Kept here so that a receive rewrites only the slots that changed since the
+     * last one, not every slot of the batch.
+     */
+    private final boolean[] ready;
 
     /** A batch of {@code slots} datagrams of up to {@code capacity} bytes each, freed by the GC. */
     public DatagramBatch(int slots, int capacity) {
@@ -90,6 +96,7 @@ public final class DatagramBatch {
         names = new sockaddr_storage[slots];
         data = new MemorySegment[slots];
         views = new ByteBuffer[slots];
+        ready = new boolean[slots];
         for (int i = 0; i < slots; i++) {
             fromSlot[i] = msgvec.asSlice((long) mmsghdr.SIZEOF * i);
             msgs[i] = mmsghdr.at(fromSlot[i]);
@@ -101,6 +108,7 @@ public final class DatagramBatch {
             iovs[i].iov_base(data[i]);
             hdrs[i].msg_iov(new iovec[] {iovs[i]});
             hdrs[i].msg_iovlen(1);
+            makeReady(i);
         }
     }
 
@@ -117,7 +125,7 @@ public final class DatagramBatch {
      * arrived. Slots a receive did not fill read 0.
      */
     public int length(int slot) {
-        return (int) iovs[Objects.checkIndex(slot, slots)].iov_len();
+        return ready[Objects.checkIndex(slot, slots)] ? 0 : (int) iovs[slot].iov_len();
     }
 
     /** Sets how many bytes of the slot's memory ({@link #segment}) make its datagram. */
@@ -126,7 +134,9 @@ public final class DatagramBatch {
         if (length < 0 || length > capacity) {
             throw new IllegalArgumentException("slot " + slot + ": length " + length + " is outside 0-" + capacity);
         }
+        takeOver(slot);
         iovs[slot].iov_len(length);
+        hdrs[slot].msg_flags(0); // written, not received: not truncated
     }
 
     /** The slot's whole memory ({@link #capacity()} bytes), to write a datagram in place. */
@@ -179,7 +189,7 @@ public final class DatagramBatch {
 
     /** Whether the datagram received into the slot was longer than {@link #capacity()} and was cut. */
     public boolean truncated(int slot) {
-        return (hdrs[Objects.checkIndex(slot, slots)].msg_flags() & Sys.MSG_TRUNC) != 0;
+        return !ready[Objects.checkIndex(slot, slots)] && (hdrs[slot].msg_flags() & Sys.MSG_TRUNC) != 0;
     }
 
     // ==== addresses ==============================================================================
@@ -187,6 +197,7 @@ public final class DatagramBatch {
     /** Where {@link Socket#sendBatch} sends the slot's datagram; needed on an unconnected socket. */
     public void setAddress(int slot, SockAddr to) {
         Objects.checkIndex(slot, slots);
+        takeOver(slot);
         int len = to.encode(names[slot].segment());
         hdrs[slot].msg_name(names[slot]);
         hdrs[slot].msg_namelen(len);
@@ -195,13 +206,14 @@ public final class DatagramBatch {
     /** Sends the slot's datagram without an address: to the peer of a connected socket. */
     public void clearAddress(int slot) {
         Objects.checkIndex(slot, slots);
+        takeOver(slot);
         hdrs[slot].msg_name(null);
         hdrs[slot].msg_namelen(0);
     }
 
     /** Whether the slot has an address (set, or reported by a receive). */
     public boolean hasAddress(int slot) {
-        return hdrs[Objects.checkIndex(slot, slots)].msg_namelen() > 0;
+        return !ready[Objects.checkIndex(slot, slots)] && hdrs[slot].msg_namelen() > 0;
     }
 
     /**
@@ -210,8 +222,8 @@ public final class DatagramBatch {
      * slot (a send uses it as it is).
      */
     public SockAddr address(int slot) {
-        int len = hdrs[Objects.checkIndex(slot, slots)].msg_namelen();
-        return len > 0 ? SockAddr.decode(names[slot].segment(), len) : null;
+        if (!hasAddress(slot)) return null;
+        return SockAddr.decode(names[slot].segment(), hdrs[slot].msg_namelen());
     }
 
     // ==== for Socket =============================================================================
@@ -221,26 +233,43 @@ public final class DatagramBatch {
         return fromSlot[slot];
     }
 
-    /** Makes every slot ready to receive: the whole capacity, room for any address. */
-    void prepareReceive() {
-        for (int i = 0; i < slots; i++) {
-            iovs[i].iov_len(capacity);
-            hdrs[i].msg_name(names[i]);
-            hdrs[i].msg_namelen(NAME_ROOM);
-            hdrs[i].msg_flags(0);
-        }
+    /** Sets slot {@code i}'s structs up to receive: the whole capacity, room for any address. */
+    private void makeReady(int i) {
+        iovs[i].iov_len(capacity);
+        hdrs[i].msg_name(names[i]);
+        hdrs[i].msg_namelen(NAME_ROOM);
+        ready[i] = true;
     }
 
-    /**
-     * After a receive of {@code n} datagrams: each filled slot's length is what arrived (at most the
-     * capacity: with MSG_TRUNC the kernel reports the full length), the rest are empty.
-     */
-    void received(int n) {
-        for (int i = 0; i < n; i++) iovs[i].iov_len(Math.min(Integer.toUnsignedLong(msgs[i].msg_len()), capacity));
-        for (int i = Math.max(n, 0); i < slots; i++) {
+    /** Before the user or a send uses a slot that is set up to receive: it becomes an empty datagram with no address. */
+    private void takeOver(int i) {
+        if (ready[i]) {
+            ready[i] = false;
             iovs[i].iov_len(0);
             hdrs[i].msg_name(null);
             hdrs[i].msg_namelen(0);
+        }
+    }
+
+    /** Before sendmmsg: slots in the range that are empty send as empty datagrams, without an address. */
+    void prepareSend(int from, int count) {
+        for (int i = from; i < from + count; i++) takeOver(i);
+    }
+
+    /** Before recvmmsg: every slot set up to receive (those already are stay untouched). */
+    void prepareReceive() {
+        for (int i = 0; i < slots; i++) if (!ready[i]) makeReady(i);
+    }
+
+    /**
+     * After recvmmsg received {@code n} datagrams (none when negative): each filled slot's length is
+     * what arrived, at most the capacity (with MSG_TRUNC the kernel reports the full length). The
+     * others stay set up to receive, which reads as empty.
+     */
+    void received(int n) {
+        for (int i = 0; i < n; i++) {
+            ready[i] = false;
+            iovs[i].iov_len(Math.min(Integer.toUnsignedLong(msgs[i].msg_len()), capacity));
         }
     }
 

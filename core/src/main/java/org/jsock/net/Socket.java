@@ -641,6 +641,7 @@ public final class Socket implements ByteStream {
         java.util.Objects.checkFromIndexSize(from, count, batch.slots());
         begin("sendmmsg");
         try {
+            batch.prepareSend(from, count);
             // MSG_NOSIGNAL: a vanished peer is an EPIPE to report, never a SIGPIPE.
             int r = Sys.sendmmsg(fd, batch.msgvecFrom(from), count, flags.bits() | Sys.MSG_NOSIGNAL);
             checkOpen("sendmmsg");

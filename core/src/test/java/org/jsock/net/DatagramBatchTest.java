@@ -182,6 +182,65 @@ class DatagramBatchTest {
     }
 
     @Test
+    void aBatchReusedAcrossReceivesAndSendsKeepsEachSlotsStateStraight() throws Exception {
+        Socket a = sockets.udp(Family.INET);
+        Socket b = sockets.udp(Family.INET);
+        a.connect(b.localAddress());
+        a.send(payload(1, 100));
+        a.send(payload(2, 5));
+        a.send(payload(3, 6));
+        DatagramBatch batch = new DatagramBatch(4, 16);
+        assertEquals(3, b.recvBatch(batch));
+        assertTrue(batch.truncated(0));
+
+        a.send(payload(4, 7));
+        assertEquals(1, b.recvBatch(batch), "a second, smaller receive");
+        assertArrayEquals(payload(4, 7), slot(batch, 0));
+        assertFalse(batch.truncated(0), "slot 0 now holds a whole datagram");
+        for (int k = 1; k < 4; k++) {
+            assertEquals(0, batch.length(k), "slot " + k + " held a datagram before, now it is empty");
+            assertFalse(batch.hasAddress(k));
+        }
+
+        // Slot 0 keeps its sender; slot 1, empty, is written for sending and has no address until given one.
+        batch.put(1, payload(5, 9), 0, 9);
+        assertFalse(batch.hasAddress(1));
+        batch.setAddress(1, a.localAddress());
+        assertEquals(2, b.sendBatch(batch, 0, 2));
+        ByteBuffer got = ByteBuffer.allocate(32);
+        a.recv(got);
+        assertEquals(ByteBuffer.wrap(payload(4, 7)), got.flip());
+        got.clear();
+        a.recv(got);
+        assertEquals(ByteBuffer.wrap(payload(5, 9)), got.flip());
+
+        // A truncated slot written over is not truncated any more.
+        a.send(payload(6, 40));
+        assertEquals(1, b.recvBatch(batch));
+        assertTrue(batch.truncated(0));
+        batch.put(0, payload(7, 3), 0, 3);
+        assertFalse(batch.truncated(0));
+        assertTrue(batch.hasAddress(0), "the sender stays the slot's address");
+    }
+
+    @Test
+    void anEmptySlotInASendRangeGoesAsAnEmptyDatagram() throws Exception {
+        Socket a = sockets.udp(Family.INET6);
+        Socket b = sockets.udp(Family.INET6);
+        a.connect(b.localAddress());
+        DatagramBatch out = new DatagramBatch(3, 8);
+        out.put(0, ascii("abc"), 0, 3);
+        out.put(2, ascii("xyz"), 0, 3);
+        assertEquals(3, a.sendBatch(out, 0, 3), "slot 1 was never written");
+        DatagramBatch in = new DatagramBatch(3, 8);
+        assertEquals(3, b.recvBatch(in, MsgFlags.NONE));
+        assertEquals(3, in.length(0));
+        assertEquals(0, in.length(1));
+        assertTrue(in.hasAddress(1), "an empty datagram, still from a");
+        assertEquals(3, in.length(2));
+    }
+
+    @Test
     void anEmptyNonBlockingReceiveWouldBlock() throws Exception {
         Socket b = sockets.udp(Family.INET);
         DatagramBatch in = new DatagramBatch(4, 64);
