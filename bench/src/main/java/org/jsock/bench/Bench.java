@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
 public final class Bench {
     static final List<String> TCP_PEERS = List.of("c-block", "c-epoll", "nio-block", "nio-selector", "netty-epoll", "netty-nio",
             "jsock-iterative", "jsock-threads", "jsock-virtual", "jsock-loop", "jsock-loops-reuseport", "jsock-loops-acceptor");
-    static final List<String> UDP_PEERS = List.of("c-udp-plain", "c-udp-batch", "nio-udp", "jsock-udp");
+    static final List<String> UDP_PEERS = List.of("c-udp-plain", "c-udp-batch", "nio-udp", "jsock-udp", "jsock-udp-batch");
     static final List<String> TLS_PEERS = List.of("openssl", "netty-tls", "jsock-tls-loop", "jsock-tls-socket");
     static final List<String> ALL_WORKLOADS = List.of("pingpong", "echo", "bulk", "connrate", "udp", "tls", "memory");
     /** Peers live at most this long, whatever happens to the driver. */
@@ -58,7 +58,7 @@ public final class Bench {
         int connSize = 64;
         double udpSeconds = 5;
         int udpSize = 64;
-        int udpWindow = 32;
+        int[] udpWindows = {32};
         int idle = 10_000;
         int idleSize = 64;
         double tlsSeconds = 10;
@@ -101,7 +101,7 @@ public final class Bench {
                     + Arrays.toString(echoDepths) + ", " + echoSeconds + " s each");
             m.put("bulk", bulkWrite + " B writes, " + bulkSeconds + " s");
             m.put("connrate", connConc + " at once, " + connSize + " B exchange, " + connSeconds + " s");
-            m.put("udp", udpSize + " B, window " + udpWindow + ", " + udpSeconds + " s");
+            m.put("udp", udpSize + " B, window " + Arrays.toString(udpWindows) + ", " + udpSeconds + " s");
             m.put("memory", idle + " idle connections");
             m.put("tls", tlsWrite + " B writes, " + tlsSeconds + " s");
             m.put("warm-up", warmSeconds + " s per peer" + (configWarm ? ", plus one untimed run per configuration" : ""));
@@ -137,7 +137,7 @@ public final class Bench {
                 case "--conn-concurrency" -> s.connConc = Integer.parseInt(v);
                 case "--udp-seconds" -> s.udpSeconds = Double.parseDouble(v);
                 case "--udp-size" -> s.udpSize = Integer.parseInt(v);
-                case "--udp-window" -> s.udpWindow = Integer.parseInt(v);
+                case "--udp-window" -> s.udpWindows = ints(v);
                 case "--idle" -> s.idle = Integer.parseInt(v);
                 case "--tls-seconds" -> s.tlsSeconds = Double.parseDouble(v);
                 case "--warmup-seconds" -> s.warmSeconds = Double.parseDouble(v);
@@ -163,7 +163,7 @@ public final class Bench {
         System.err.println("bench: " + why);
         System.err.println("usage: bench/run [--quick] [--runs N] [--workloads " + String.join(",", ALL_WORKLOADS) + "] [--peers A,B]\n"
                 + "  [--pingpong-count N] [--echo-conns 1,100,1000] [--echo-sizes 64,512] [--echo-depths 1,16] [--echo-seconds S]\n"
-                + "  [--bulk-seconds S] [--conn-seconds S] [--conn-concurrency N] [--udp-seconds S] [--idle N] [--tls-seconds S]\n"
+                + "  [--bulk-seconds S] [--conn-seconds S] [--conn-concurrency N] [--udp-seconds S] [--udp-window 32,256] [--idle N] [--tls-seconds S]\n"
                 + "  [--warmup-seconds S] [--no-config-warmup] [--no-iperf] [--loops N] [--max-minutes M] [--out DIR]");
         System.exit(2);
     }
@@ -249,8 +249,8 @@ public final class Bench {
         w.loadAfter = Procs.loadavg();
         done.add(w);
         Report.writeJson(s.out.resolve(w.id + ".json"), w, machine, s.describe());
-        if (w.id.equals("pingpong")) Chart.write(s.out.resolve(w.id + ".png"), w.title, w.unit, Chart.percentileGroups(w, List.of("p50_us", "p99_us", "p999_us")));
-        else Chart.write(s.out.resolve(w.id + ".png"), w.title, w.unit, Chart.groups(w));
+        if (w.id.equals("pingpong")) Chart.write(s.out.resolve(w.id + ".png"), w.title, w.unit, w.ref1, Chart.percentileGroups(w, List.of("p50_us", "p99_us", "p999_us")));
+        else Chart.write(s.out.resolve(w.id + ".png"), w.title, w.unit, w.ref1, Chart.groups(w));
         Files.writeString(s.out.resolve("results.md"), Report.markdown(done, machine, s.describe()));
         say(Report.table(w));
     }
@@ -536,17 +536,20 @@ public final class Bench {
 
     private Workload udp() throws InterruptedException {
         Workload w = begin(new Workload("udp", "UDP echo", "pps", "datagrams/s", true, "c-udp-plain", "nio-udp", "refills"),
-                "taskset -c " + s.clientCpu + " bench/target/c/loadgen udp PORT " + s.udpSize + " " + s.udpWindow + " " + s.udpSeconds);
-        w.notes.add(s.udpSize + " B datagrams echoed; the client keeps " + s.udpWindow + " in flight, batching its own calls with "
+                "taskset -c " + s.clientCpu + " bench/target/c/loadgen udp PORT " + s.udpSize + " WINDOW " + s.udpSeconds);
+        w.notes.add(s.udpSize + " B datagrams echoed; the client keeps WINDOW in flight, batching its own calls with "
                 + "sendmmsg/recvmmsg, and refills the window after 20 ms of silence (refills counts those: lost datagrams).");
-        w.notes.add("jsock has no sendmmsg/recvmmsg yet, so batching is measured only for C (c-udp-batch); jsock-udp and nio-udp "
-                + "are plain recvfrom/sendto loops on one thread.");
-        String config = s.udpSize + " B, window " + s.udpWindow;
-        alternate(w, config, peers(UDP_PEERS, false), true, (p, warm) -> {
-            double secs = warm ? Math.min(1, s.udpSeconds) : s.udpSeconds;
-            Map<String, String> r = load(secs * 2 + 60, "udp", running.get(p).port("udp"), s.udpSize, s.udpWindow, secs);
-            return Map.of("pps", d(r, "pps"), "refills", d(r, "refills"));
-        });
+        w.notes.add("c-udp-plain, nio-udp and jsock-udp are one-thread loops of one receive and one send per datagram; "
+                + "c-udp-batch and jsock-udp-batch take up to 64 queued datagrams per recvmmsg (MSG_WAITFORONE) and echo them "
+                + "with sendmmsg. No Netty UDP peer.");
+        for (int window : s.udpWindows) {
+            String config = s.udpSize + " B, window " + window;
+            alternate(w, config, peers(UDP_PEERS, false), true, (p, warm) -> {
+                double secs = warm ? Math.min(1, s.udpSeconds) : s.udpSeconds;
+                Map<String, String> r = load(secs * 2 + 60, "udp", running.get(p).port("udp"), s.udpSize, window, secs);
+                return Map.of("pps", d(r, "pps"), "refills", d(r, "refills"));
+            });
+        }
         return w;
     }
 

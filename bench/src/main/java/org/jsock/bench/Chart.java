@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * A PNG bar chart per workload, drawn with java.awt in headless mode: one group of horizontal bars
- * per configuration (or per metric), one bar per peer, coloured by family, the C epoll median
- * marked with a line.
+ * per configuration (or per metric), one bar per peer, coloured by family, the reference peer's
+ * median (C epoll, C plain UDP, openssl) marked with a line.
  */
 final class Chart {
     private Chart() {}
@@ -28,7 +28,7 @@ final class Chart {
     /** One group: its title and, per peer, the value. */
     record Group(String title, List<String> peers, double[] values, double reference) {}
 
-    static void write(Path file, String title, String unit, List<Group> groups) throws IOException {
+    static void write(Path file, String title, String unit, String reference, List<Group> groups) throws IOException {
         System.setProperty("java.awt.headless", "true");
         int rows = groups.stream().mapToInt(g -> g.peers().size()).sum();
         int height = 70 + rows * BAR + groups.size() * GAP + 30;
@@ -42,7 +42,7 @@ final class Chart {
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
         g.drawString(title + " (" + unit + ")", 12, 26);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        g.drawString("median of runs; the dashed line is C epoll; grey C, blue java.nio, green Netty, orange jsock", 12, 44);
+        g.drawString("median of runs; the dashed line is " + reference + "; grey C, blue java.nio, green Netty, orange jsock", 12, 44);
 
         int plotW = WIDTH - LABEL - 110;
         int y = 64;

@@ -1,5 +1,6 @@
 package org.jsock.bench;
 
+import org.jsock.net.DatagramBatch;
 import org.jsock.net.Family;
 import org.jsock.net.SockAddr;
 import org.jsock.net.SockOpt;
@@ -20,8 +21,9 @@ import java.util.Locale;
 
 /**
  * The jsock peers: Services.echo and Services.discard on each server model as jsock ships it (no
- * option changed but the model, and for LOOPS the loop count and SO_REUSEPORT), a UDP echo on a
- * plain {@link Socket}, and TLS discard servers on {@link TlsHandler} (one loop) and on blocking
+ * option changed but the model, and for LOOPS the loop count and SO_REUSEPORT), UDP echoes on a
+ * plain {@link Socket} (one datagram per call, or batches of up to 64 with sendmmsg/recvmmsg), and TLS
+ * discard servers on {@link TlsHandler} (one loop) and on blocking
  * {@link TlsSocket}s (a thread per connection).
  */
 final class JsockPeers {
@@ -67,6 +69,40 @@ final class JsockPeers {
                     SockAddr from = s.recvFrom(buf);
                     buf.flip();
                     s.sendTo(buf, from);
+                }
+            } catch (IOException e) {
+                // closed: done
+            }
+        });
+        String ports = "udp=" + port(s.localAddress());
+        return new Peer.Running() {
+            @Override public String ports() { return ports; }
+            @Override public void close() { s.close(); }
+        };
+    }
+
+    /** Datagrams per recvmmsg/sendmmsg in jsock-udp-batch: the same as C's udp_echo batch. */
+    static final int UDP_BATCH = 64;
+
+    /**
+     * UDP echo in batches: recvBatch waits for one datagram and takes up to 64 that are queued
+     * (recvmmsg with MSG_WAITFORONE), sendBatch sends their echoes back to each sender (sendmmsg), as
+     * bench/c/udp_echo.c batch does.
+     */
+    static Peer.Running udpBatch() throws IOException {
+        Socket s = Socket.udp(Family.INET);
+        s.set(SockOpt.SO_RCVBUF, 4 * 1024 * 1024);
+        s.bind(ANY_PORT);
+        Thread.ofPlatform().name("jsock-udp-batch").start(() -> {
+            DatagramBatch batch = new DatagramBatch(UDP_BATCH, 2048);
+            try {
+                while (true) {
+                    int n = s.recvBatch(batch);
+                    for (int sent = 0; sent < n; ) {
+                        int k = s.sendBatch(batch, sent, n - sent);
+                        if (k <= 0) break;
+                        sent += k;
+                    }
                 }
             } catch (IOException e) {
                 // closed: done

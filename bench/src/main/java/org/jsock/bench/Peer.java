@@ -73,6 +73,7 @@ public final class Peer {
             case "jsock-iterative", "jsock-threads", "jsock-virtual", "jsock-loop",
                  "jsock-loops-reuseport", "jsock-loops-acceptor" -> JsockPeers.tcp(kind.substring("jsock-".length()));
             case "jsock-udp" -> JsockPeers.udp();
+            case "jsock-udp-batch" -> JsockPeers.udpBatch();
             case "jsock-tls-loop" -> JsockPeers.tlsLoop(cert, key);
             case "jsock-tls-socket" -> JsockPeers.tlsSocket(cert, key);
             default -> throw new IllegalArgumentException("unknown peer '" + kind + "'");

@@ -3,7 +3,7 @@ package org.jsock.net;
 import org.jsock.sys.Sys;
 
 /**
- * Flags for one send or recv call ({@code MSG_PEEK}, {@code MSG_DONTWAIT}, ...). Immutable; combine
+ * Flags for one send or recv call ({@code MSG_PEEK}, {@code MSG_DONTWAIT}, ...) or batch of them. Immutable; combine
  * with {@link #and}, and keep the combination in a constant on hot paths so no call allocates.
  */
 public final class MsgFlags {
@@ -20,6 +20,8 @@ public final class MsgFlags {
     public static final MsgFlags OOB = new MsgFlags(Sys.MSG_OOB);
     /** More data follows: hold the segment back (like TCP_CORK, for one call). */
     public static final MsgFlags MORE = new MsgFlags(Sys.MSG_MORE);
+    /** For a batch receive: wait for the first datagram only, then take what else is queued. */
+    public static final MsgFlags WAITFORONE = new MsgFlags(Sys.MSG_WAITFORONE);
 
     private final int bits;
 

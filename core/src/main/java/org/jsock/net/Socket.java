@@ -624,6 +624,78 @@ public final class Socket implements ByteStream {
         return recvFully(ByteBuffer.wrap(b, off, len));
     }
 
+    // ==== batches of datagrams ===============================================================
+
+    /**
+     * Sends slots {@code from} to {@code from+count-1} of {@code batch}, one datagram each, in one
+     * sendmmsg call: each to its slot's address, or to the connected peer when it has none. Returns
+     * how many were sent, which may be fewer than {@code count} (the socket buffer filled, or a later
+     * datagram failed: the next call reports that error), or {@link #WOULD_BLOCK} when a non-blocking
+     * socket could send none. Allocates nothing.
+     */
+    public int sendBatch(DatagramBatch batch, int from, int count) throws IOException {
+        return sendBatch(batch, from, count, MsgFlags.NONE);
+    }
+
+    public int sendBatch(DatagramBatch batch, int from, int count, MsgFlags flags) throws IOException {
+        java.util.Objects.checkFromIndexSize(from, count, batch.slots());
+        begin("sendmmsg");
+        try {
+            batch.prepareSend(from, count);
+            // MSG_NOSIGNAL: a vanished peer is an EPIPE to report, never a SIGPIPE.
+            int r = Sys.sendmmsg(fd, batch.msgvecFrom(from), count, flags.bits() | Sys.MSG_NOSIGNAL);
+            checkOpen("sendmmsg");
+            if (r < 0) {
+                if (blocking && (flags.bits() & Sys.MSG_DONTWAIT) == 0) throw new SocketTimeoutException("sendmmsg: timed out (SO_SNDTIMEO)");
+                return WOULD_BLOCK;
+            }
+            return r;
+        } catch (ErrnoException e) {
+            checkOpen("sendmmsg");
+            throw e;
+        } finally {
+            end();
+        }
+    }
+
+    /**
+     * Receives a batch: blocks for the first datagram, then takes whatever else is queued, up to
+     * {@code batch.slots()}, in one recvmmsg call ({@link MsgFlags#WAITFORONE}). Returns how many
+     * arrived, n; slots 0 to n-1 then hold each datagram, its length and its sender. Returns
+     * {@link #WOULD_BLOCK} when the socket is non-blocking and nothing is queued.
+     */
+    public int recvBatch(DatagramBatch batch) throws IOException {
+        return recvBatch(batch, MsgFlags.WAITFORONE);
+    }
+
+    /**
+     * recvmmsg with these flags, as C has it: without {@link MsgFlags#WAITFORONE} or
+     * {@link MsgFlags#DONTWAIT} a blocking socket waits until every slot is filled. Returns how many
+     * arrived (slots 0 to n-1 hold them; the other slots are left empty), or {@link #WOULD_BLOCK}.
+     * A datagram longer than the slot capacity is cut: {@link DatagramBatch#truncated} says so.
+     * Allocates nothing.
+     */
+    public int recvBatch(DatagramBatch batch, MsgFlags flags) throws IOException {
+        begin("recvmmsg");
+        int r = -1;
+        try {
+            batch.prepareReceive();
+            r = Sys.recvmmsg(fd, batch.msgvecFrom(0), batch.slots(), flags.bits(), MemorySegment.NULL);
+            checkOpen("recvmmsg");
+            if (r < 0) {
+                if (blocking && (flags.bits() & Sys.MSG_DONTWAIT) == 0) throw new SocketTimeoutException("recvmmsg: timed out (SO_RCVTIMEO)");
+                return WOULD_BLOCK;
+            }
+            return r;
+        } catch (ErrnoException e) {
+            checkOpen("recvmmsg");
+            throw e;
+        } finally {
+            batch.received(r); // none on failure or WOULD_BLOCK: every slot reads empty
+            end();
+        }
+    }
+
     // ==== options ============================================================================
 
     public <T> void set(SockOpt<T> opt, T value) throws IOException {

@@ -1011,13 +1011,20 @@ public final class Sys {
     private static long msgCall(String call, int fd, msghdr msg, int flags) throws ErrnoException {
         CallState cs = CallState.get();
         boolean isRecv = call.equals("recvmsg");
+        int namelenIn = Trace.ON ? msg.msg_namelen() : 0;
         long r;
         int e;
         do {
             r = isRecv ? Libc.recvmsg(cs.capture, fd, msg.segment(), flags) : Libc.sendmsg(cs.capture, fd, msg.segment(), flags);
             e = r < 0 ? cs.errno() : 0;
         } while (r < 0 && e == EINTR);
-        if (Trace.ON) Trace.line(call, fd + ", " + msgText(msg, isRecv ? Math.max(r, 0) : Long.MAX_VALUE) + ", " + Trace.flags("msg", flags), r, e);
+        if (Trace.ON) {
+            // strace shows what recvmsg wrote: the data it received, and the name length before => after;
+            // after a failure, only the name length it passed.
+            String m = !isRecv ? msghdrText(msg.segment(), -1, Long.MAX_VALUE)
+                    : r >= 0 ? msghdrText(msg.segment(), namelenIn, r) : "{msg_namelen=" + namelenIn + "}";
+            Trace.line(call, fd + ", " + m + ", " + Trace.flags("msg", flags), r, e);
+        }
         if (r < 0) {
             if (wouldBlock(e)) return -1;
             throw fail(call, e);
@@ -1025,43 +1032,223 @@ public final class Sys {
         return r;
     }
 
-    private static String msgText(msghdr m, long limit) {
-        int n = (int) m.msg_iovlen();
-        iovec[] iov = new iovec[n];
-        MemorySegment base = m.msg_iov().reinterpret((long) iovec.SIZEOF * n);
-        for (int i = 0; i < n; i++) iov[i] = iovec.at(base.asSlice((long) iovec.SIZEOF * i, iovec.SIZEOF));
-        StringBuilder sb = new StringBuilder("{msg_name=");
-        sb.append(m.msg_namelen() == 0 ? "NULL" : Trace.sockaddr(m.msg_name(), m.msg_namelen()));
-        sb.append(", msg_namelen=").append(m.msg_namelen()).append(", msg_iov=").append(iovs(iov, n, limit))
-          .append(", msg_iovlen=").append(n);
-        long clen = m.msg_controllen();
-        if (clen > 0) {
-            sb.append(", msg_control=[");
-            MemorySegment ctl = m.msg_control().reinterpret(clen);
-            boolean first = true;
-            for (long off = 0; off + cmsghdr.SIZEOF <= clen; ) {
-                cmsghdr c = cmsghdr.at(ctl.asSlice(off));
-                long cl = c.cmsg_len();
-                if (cl < cmsghdr.SIZEOF) break;
-                if (!first) sb.append(", ");
-                first = false;
-                sb.append("{cmsg_len=").append(cl).append(", cmsg_level=").append(Trace.level(c.cmsg_level()))
-                  .append(", cmsg_type=").append(c.cmsg_level() == SOL_SOCKET ? Trace.name("scm", c.cmsg_type()) : Integer.toString(c.cmsg_type()));
-                if (c.cmsg_level() == SOL_SOCKET && c.cmsg_type() == SCM_RIGHTS) {
-                    sb.append(", cmsg_data=[");
-                    for (long d = 0; d + 4 <= cl - cmsghdr.SIZEOF; d += 4) {
-                        if (d > 0) sb.append(", ");
-                        sb.append(ctl.get(JAVA_INT, off + cmsghdr.SIZEOF + d));
-                    }
-                    sb.append(']');
-                }
-                sb.append('}');
-                off += (cl + 7) & ~7L;
-            }
-            sb.append(']');
+    /**
+     * {@code sendmmsg(2)}: sends the first {@code vlen} messages of an array made by
+     * {@link mmsghdr#array(int)}, each as sendmsg would; see {@link #sendmmsg(int, MemorySegment, int, int)}.
+     */
+    public static int sendmmsg(int fd, mmsghdr[] msgvec, int vlen, int flags) throws ErrnoException {
+        return sendmmsg(fd, contiguous(msgvec, vlen, "sendmmsg"), vlen, flags);
+    }
+
+    /**
+     * {@code sendmmsg(2)} over native memory holding at least {@code vlen} mmsghdr structs: sends
+     * each message as sendmsg would and sets its {@code msg_len}. Returns how many were sent, which
+     * may be fewer than {@code vlen}: as in C, an error after the first message ends the call early
+     * and is reported by the next one. Returns -1 with errno EAGAIN when a non-blocking socket could
+     * send none. EINTR before any message went out is retried.
+     */
+    public static int sendmmsg(int fd, MemorySegment msgvec, int vlen, int flags) throws ErrnoException {
+        checkVector(msgvec, vlen, "sendmmsg");
+        CallState cs = CallState.get();
+        int r, e;
+        do {
+            r = Libc.sendmmsg(cs.capture, fd, msgvec, vlen, flags);
+            e = r < 0 ? cs.errno() : 0;
+        } while (r < 0 && e == EINTR);
+        // strace prints every message it was given, with msg_len on those the call sent.
+        if (Trace.ON) Trace.line("sendmmsg", fd + ", " + mmsgvec(msgvec, vlen, Math.max(r, 0), null, false) + ", "
+                + vlen + ", " + Trace.flags("msg", flags), r, e);
+        if (r < 0) {
+            if (wouldBlock(e)) return -1;
+            throw fail("sendmmsg", e);
         }
-        sb.append(", msg_controllen=").append(clen).append(", msg_flags=").append(Trace.flags("msg", m.msg_flags())).append('}');
+        return r;
+    }
+
+    /**
+     * {@code recvmmsg(2)} into an array made by {@link mmsghdr#array(int)}; {@code timeout} may be
+     * null. See {@link #recvmmsg(int, MemorySegment, int, int, MemorySegment)}.
+     */
+    public static int recvmmsg(int fd, mmsghdr[] msgvec, int vlen, int flags, timespec timeout) throws ErrnoException {
+        return recvmmsg(fd, contiguous(msgvec, vlen, "recvmmsg"), vlen, flags, seg(timeout));
+    }
+
+    /**
+     * {@code recvmmsg(2)} into native memory holding at least {@code vlen} mmsghdr structs: receives
+     * up to {@code vlen} messages, each as recvmsg would, setting each one's {@code msg_len},
+     * {@code msg_namelen} and {@code msg_flags}. Returns how many arrived, or -1 with errno EAGAIN when
+     * nothing was queued on a non-blocking socket (or with MSG_DONTWAIT).
+     *
+     * <p>As in C, a blocking call waits until all {@code vlen} have arrived unless {@code flags} has
+     * MSG_WAITFORONE (wait for the first, then take what is queued); {@code timeout} (a timespec, or
+     * NULL) is only checked after each message arrives, and the kernel writes the time left into it.
+     * EINTR before any message arrived is retried, with the time left written into {@code timeout}.
+     */
+    public static int recvmmsg(int fd, MemorySegment msgvec, int vlen, int flags, MemorySegment timeout) throws ErrnoException {
+        checkVector(msgvec, vlen, "recvmmsg");
+        boolean timed = !timeout.equals(MemorySegment.NULL);
+        if (timed && timeout.byteSize() < timespec.SIZEOF) {
+            throw new IndexOutOfBoundsException("recvmmsg: timeout must be a " + timespec.SIZEOF + "-byte timespec, got " + timeout.byteSize() + " bytes");
+        }
+        CallState cs = CallState.get();
+        // strace prints the timeout and each message's name length as they were on entry.
+        String timeoutIn = Trace.ON ? (timed ? timespecText(timeout) : "NULL") : null;
+        int[] namelenIn = Trace.ON ? namelens(msgvec, vlen) : null;
+        long deadline = timed ? deadline(timeout) : 0;
+        int r, e;
+        while (true) {
+            r = Libc.recvmmsg(cs.capture, fd, msgvec, vlen, flags, timeout);
+            e = r < 0 ? cs.errno() : 0;
+            if (r >= 0 || e != EINTR) break;
+            if (timed && deadline != Long.MAX_VALUE) {
+                long left = Math.max(0, deadline - System.nanoTime());
+                timeout.set(JAVA_LONG, 0, left / 1_000_000_000L);
+                timeout.set(JAVA_LONG, 8, left % 1_000_000_000L);
+            }
+        }
+        if (Trace.ON) {
+            String res = r < 0 ? Trace.result(r, e) : r == 0 ? "0 (Timeout)" : timed ? r + " (left " + timespecText(timeout) + ")" : Integer.toString(r);
+            Trace.raw("recvmmsg", fd + ", " + (r >= 0 ? mmsgvec(msgvec, r, r, namelenIn, true) : ptr(msgvec)) + ", " + vlen + ", "
+                    + Trace.flags("msg", flags) + ", " + timeoutIn, res);
+        }
+        if (r < 0) {
+            if (wouldBlock(e)) return -1;
+            throw fail("recvmmsg", e);
+        }
+        return r;
+    }
+
+    /** When a recvmmsg timeout ends, as System.nanoTime reads; Long.MAX_VALUE if too far to matter. */
+    private static long deadline(MemorySegment timeout) {
+        long sec = timeout.get(JAVA_LONG, 0);
+        long nsec = timeout.get(JAVA_LONG, 8);
+        if (sec < 0 || sec > 1_000_000_000L) return Long.MAX_VALUE; // invalid (the kernel says EINVAL) or ~31 years
+        return System.nanoTime() + sec * 1_000_000_000L + nsec;
+    }
+
+    private static void checkVector(MemorySegment msgvec, int vlen, String call) {
+        if (vlen < 0) throw new IllegalArgumentException(call + ": vlen is " + vlen + "; it counts messages and cannot be negative");
+        if (!msgvec.isNative()) throw new IllegalArgumentException(call + ": msgvec must be native memory");
+        if (msgvec.byteSize() < (long) mmsghdr.SIZEOF * vlen) {
+            throw new IndexOutOfBoundsException(call + ": vlen=" + vlen + " needs " + (long) mmsghdr.SIZEOF * vlen
+                    + " bytes of mmsghdr structs, msgvec has " + msgvec.byteSize());
+        }
+    }
+
+    /** The first {@code vlen} elements of {@code v} as one segment: they must lie one after another. */
+    private static MemorySegment contiguous(mmsghdr[] v, int vlen, String call) {
+        if (vlen < 0 || vlen > v.length) throw new IndexOutOfBoundsException(call + ": vlen=" + vlen + ", array has " + v.length);
+        if (vlen == 0) return v.length == 0 ? MemorySegment.NULL : v[0].segment().asSlice(0, 0);
+        MemorySegment first = v[0].segment();
+        for (int i = 1; i < vlen; i++) {
+            if (v[i].segment().address() != first.address() + (long) mmsghdr.SIZEOF * i) {
+                throw new IllegalArgumentException(call + " needs a contiguous array: make it with mmsghdr.array(n)");
+            }
+        }
+        return first.reinterpret((long) mmsghdr.SIZEOF * vlen);
+    }
+
+    private static int[] namelens(MemorySegment msgvec, int vlen) {
+        int[] n = new int[vlen];
+        for (int i = 0; i < vlen; i++) n[i] = msgvec.get(JAVA_INT, (long) mmsghdr.SIZEOF * i + 8);
+        return n;
+    }
+
+    /** A pointer as strace prints one it does not decode: NULL, or its address in hex. */
+    private static String ptr(MemorySegment p) { return p.equals(MemorySegment.NULL) ? "NULL" : addr(p); }
+
+    private static String timespecText(MemorySegment ts) {
+        return "{tv_sec=" + ts.get(JAVA_LONG, 0) + ", tv_nsec=" + ts.get(JAVA_LONG, 8) + "}";
+    }
+
+    /**
+     * An mmsghdr array as strace prints it: the first {@code n} structs (at most {@link Trace#STRSIZE},
+     * then {@code ...}), {@code msg_len} on the first {@code withLen}; received data shown up to each
+     * message's msg_len when {@code dataByMsgLen}.
+     */
+    private static String mmsgvec(MemorySegment vec, int n, int withLen, int[] namelenIn, boolean dataByMsgLen) {
+        if (vec.equals(MemorySegment.NULL) && n > 0) return "NULL";
+        StringBuilder sb = new StringBuilder("[");
+        int shown = Math.min(n, Trace.STRSIZE);
+        for (int i = 0; i < shown; i++) {
+            if (i > 0) sb.append(", ");
+            MemorySegment m = vec.asSlice((long) mmsghdr.SIZEOF * i, mmsghdr.SIZEOF);
+            long len = Integer.toUnsignedLong(m.get(JAVA_INT, mmsghdr.MSG_LEN_OFFSET));
+            sb.append("{msg_hdr=").append(msghdrText(m, namelenIn == null ? -1 : namelenIn[i], dataByMsgLen ? len : Long.MAX_VALUE));
+            if (i < withLen) sb.append(", msg_len=").append(len);
+            sb.append('}');
+        }
+        if (n > shown) sb.append(", ...");
+        return sb.append(']').toString();
+    }
+
+    /**
+     * A msghdr as strace prints it. {@code namelenIn} is the name length the caller passed to a
+     * receive (-1 for a send): the name is shown within the smaller of the two, and the length as
+     * {@code in => out} when the call changed it. Data is shown up to {@code limit} bytes in all.
+     */
+    private static String msghdrText(MemorySegment m, int namelenIn, long limit) {
+        long name = m.get(JAVA_LONG, 0);
+        int namelen = m.get(JAVA_INT, 8);
+        int nameShown = namelenIn >= 0 && namelen > namelenIn ? namelenIn : namelen;
+        StringBuilder sb = new StringBuilder("{msg_name=");
+        if (name == 0) sb.append("NULL");
+        else if (nameShown < 2) sb.append("0x").append(Long.toHexString(name));
+        else sb.append(Trace.sockaddr(MemorySegment.ofAddress(name).reinterpret(Math.min(nameShown, sockaddr_storage.SIZEOF)),
+                Math.min(nameShown, sockaddr_storage.SIZEOF)));
+        sb.append(", msg_namelen=");
+        if (namelenIn >= 0 && namelenIn != namelen) sb.append(namelenIn).append(" => ");
+        sb.append(namelen);
+        long iovlen = m.get(JAVA_LONG, 24);
+        sb.append(", msg_iov=").append(iovs(m.get(ValueLayout.ADDRESS, 16), iovlen, limit)).append(", msg_iovlen=").append(iovlen);
+        long clen = m.get(JAVA_LONG, 40);
+        if (clen > 0) sb.append(", msg_control=").append(controlText(m.get(ValueLayout.ADDRESS, 32).reinterpret(clen), clen));
+        sb.append(", msg_controllen=").append(clen).append(", msg_flags=").append(Trace.flags("msg", m.get(JAVA_INT, 48))).append('}');
         return sb.toString();
+    }
+
+    /** An iovec array at {@code base}: data shown up to {@code limit} bytes in all, as strace does. */
+    private static String iovs(MemorySegment base, long n, long limit) {
+        if (base.equals(MemorySegment.NULL) && n > 0) return "NULL";
+        StringBuilder sb = new StringBuilder("[");
+        long shownCount = Math.min(n, Trace.STRSIZE);
+        MemorySegment arr = base.reinterpret(iovec.SIZEOF * shownCount);
+        for (int i = 0; i < shownCount; i++) {
+            if (i > 0) sb.append(", ");
+            long b = arr.get(JAVA_LONG, (long) iovec.SIZEOF * i);
+            long l = arr.get(JAVA_LONG, (long) iovec.SIZEOF * i + 8);
+            long shown = Math.min(l, Math.max(0, limit));
+            limit -= shown;
+            sb.append("{iov_base=").append(Trace.quote(MemorySegment.ofAddress(b).reinterpret(Math.min(shown, Trace.STRSIZE)), shown))
+              .append(", iov_len=").append(l).append('}');
+        }
+        if (n > shownCount) sb.append(", ...");
+        return sb.append(']').toString();
+    }
+
+    private static String controlText(MemorySegment ctl, long clen) {
+        StringBuilder sb = new StringBuilder("[");
+        boolean first = true;
+        for (long off = 0; off + cmsghdr.SIZEOF <= clen; ) {
+            cmsghdr c = cmsghdr.at(ctl.asSlice(off));
+            long cl = c.cmsg_len();
+            if (cl < cmsghdr.SIZEOF) break;
+            if (!first) sb.append(", ");
+            first = false;
+            sb.append("{cmsg_len=").append(cl).append(", cmsg_level=").append(Trace.level(c.cmsg_level()))
+              .append(", cmsg_type=").append(c.cmsg_level() == SOL_SOCKET ? Trace.name("scm", c.cmsg_type()) : Integer.toString(c.cmsg_type()));
+            if (c.cmsg_level() == SOL_SOCKET && c.cmsg_type() == SCM_RIGHTS) {
+                sb.append(", cmsg_data=[");
+                for (long d = 0; d + 4 <= cl - cmsghdr.SIZEOF; d += 4) {
+                    if (d > 0) sb.append(", ");
+                    sb.append(ctl.get(JAVA_INT, off + cmsghdr.SIZEOF + d));
+                }
+                sb.append(']');
+            }
+            sb.append('}');
+            off += (cl + 7) & ~7L;
+        }
+        return sb.append(']').toString();
     }
 
     // ==== ancillary data (the CMSG_* macros) =================================================

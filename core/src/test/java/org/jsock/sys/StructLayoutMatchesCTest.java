@@ -215,6 +215,50 @@ class StructLayoutMatchesCTest {
     }
 
     @Test
+    void mmsghdrIsAMsghdrThenMsgLenAsInC() throws Exception {
+        // C filled msg_hdr as in the msghdr test above, and msg_len with 0x88888888.
+        mmsghdr back = mmsghdr.at(native8(CStructs.bytes("mmsghdr")));
+        assertEquals(0x1111111111111111L, back.msg_hdr().msg_name().address());
+        assertEquals(0x22222222, back.msg_hdr().msg_namelen());
+        assertEquals(0x3333333333333333L, back.msg_hdr().msg_iov().address());
+        assertEquals(0x44, back.msg_hdr().msg_iovlen());
+        assertEquals(0x5555555555555555L, back.msg_hdr().msg_control().address());
+        assertEquals(0x66, back.msg_hdr().msg_controllen());
+        assertEquals(0x7777, back.msg_hdr().msg_flags());
+        assertEquals(0x88888888, back.msg_len());
+
+        assertEquals(CStructs.number("sizeof.mmsghdr"), mmsghdr.SIZEOF);
+        assertEquals(CStructs.number("offsetof.mmsghdr.msg_hdr"), back.msg_hdr().segment().address() - back.segment().address());
+        assertEquals(CStructs.number("offsetof.mmsghdr.msg_len"), mmsghdr.MSG_LEN_OFFSET);
+        assertEquals(CStructs.number("offsetof.mmsghdr.msg_len"), offsetOf(mmsghdr::new, s -> s.msg_len(0x01020304)));
+        assertEquals(CStructs.number("offsetof.mmsghdr.msg_hdr") + CStructs.number("offsetof.msghdr.msg_flags"),
+                offsetOf(mmsghdr::new, s -> s.msg_hdr().msg_flags(0x01020304)));
+
+        // Written through Java: C's bytes, but for the pointers Java must point at real memory.
+        mmsghdr m = new mmsghdr();
+        sockaddr_in name = new sockaddr_in();
+        iovec[] iov = iovec.array(1);
+        m.msg_hdr().msg_name(name);
+        m.msg_hdr().msg_namelen(0x22222222);
+        m.msg_hdr().msg_iov(iov);
+        m.msg_hdr().msg_iovlen(0x44);
+        m.msg_hdr().msg_control(MemorySegment.ofAddress(0x5555555555555555L));
+        m.msg_hdr().msg_controllen(0x66);
+        m.msg_hdr().msg_flags(0x7777);
+        m.msg_len(0x88888888);
+        byte[] c = CStructs.bytes("mmsghdr");
+        byte[] j = m.bytes();
+        for (int off : new int[] {CStructs.number("offsetof.msghdr.msg_name"), CStructs.number("offsetof.msghdr.msg_iov")}) {
+            for (int i = 0; i < 8; i++) c[off + i] = j[off + i];
+        }
+        assertArrayEquals(c, j);
+
+        // An array's elements lie sizeof apart, as C's msgvec[i] do.
+        mmsghdr[] v = mmsghdr.array(3);
+        assertEquals(2L * CStructs.number("sizeof.mmsghdr"), v[2].segment().address() - v[0].segment().address());
+    }
+
+    @Test
     void everySizeofMatchesC() throws Exception {
         Map<String, Integer> java = Map.ofEntries(
                 Map.entry("sockaddr_in", sockaddr_in.SIZEOF), Map.entry("sockaddr_in6", sockaddr_in6.SIZEOF),
@@ -222,7 +266,8 @@ class StructLayoutMatchesCTest {
                 Map.entry("in_addr", in_addr.SIZEOF), Map.entry("in6_addr", in6_addr.SIZEOF),
                 Map.entry("linger", linger.SIZEOF), Map.entry("timeval", timeval.SIZEOF),
                 Map.entry("addrinfo", addrinfo.SIZEOF), Map.entry("pollfd", pollfd.SIZEOF),
-                Map.entry("iovec", iovec.SIZEOF), Map.entry("msghdr", msghdr.SIZEOF), Map.entry("cmsghdr", cmsghdr.SIZEOF));
+                Map.entry("iovec", iovec.SIZEOF), Map.entry("msghdr", msghdr.SIZEOF), Map.entry("cmsghdr", cmsghdr.SIZEOF),
+                Map.entry("mmsghdr", mmsghdr.SIZEOF));
         List<String> wrong = new ArrayList<>();
         for (var e : java.entrySet()) {
             int c = CStructs.number("sizeof." + e.getKey());
@@ -235,6 +280,7 @@ class StructLayoutMatchesCTest {
         assertEquals(sockaddr_un.SIZEOF, new sockaddr_un().sizeof());
         assertEquals(sockaddr_storage.SIZEOF, new sockaddr_storage().sizeof());
         assertEquals(msghdr.SIZEOF, new msghdr().sizeof());
+        assertEquals(mmsghdr.SIZEOF, new mmsghdr().sizeof());
         assertEquals(tcp_info.SIZEOF, new tcp_info().sizeof());
     }
 

@@ -102,6 +102,10 @@ public final class CStructs {
                 msg.msg_flags = 0x7777;
                 dump("msghdr", &msg, sizeof msg);
 
+                struct mmsghdr mm; memset(&mm, 0, sizeof mm);
+                mm.msg_hdr = msg; mm.msg_len = 0x88888888u;
+                dump("mmsghdr", &mm, sizeof mm);
+
                 struct cmsghdr cm; memset(&cm, 0, sizeof cm);
                 cm.cmsg_len = CMSG_LEN(sizeof(int)); cm.cmsg_level = SOL_SOCKET; cm.cmsg_type = SCM_RIGHTS;
                 dump("cmsghdr", &cm, sizeof cm);
@@ -127,7 +131,7 @@ public final class CStructs {
                 OFF(itimerspec, it_interval); OFF(itimerspec, it_value);
                 SIZE(sockaddr); SIZE(sockaddr_in); SIZE(sockaddr_in6); SIZE(sockaddr_un); SIZE(sockaddr_storage);
                 SIZE(in_addr); SIZE(in6_addr); SIZE(linger); SIZE(timeval); SIZE(addrinfo); SIZE(pollfd);
-                SIZE(iovec); SIZE(msghdr); SIZE(cmsghdr);
+                SIZE(iovec); SIZE(msghdr); SIZE(mmsghdr); SIZE(cmsghdr);
 
                 OFF(sockaddr, sa_family);
                 OFF(sockaddr_in, sin_family); OFF(sockaddr_in, sin_port); OFF(sockaddr_in, sin_addr);
@@ -144,6 +148,7 @@ public final class CStructs {
                 OFF(iovec, iov_base); OFF(iovec, iov_len);
                 OFF(msghdr, msg_name); OFF(msghdr, msg_namelen); OFF(msghdr, msg_iov); OFF(msghdr, msg_iovlen);
                 OFF(msghdr, msg_control); OFF(msghdr, msg_controllen); OFF(msghdr, msg_flags);
+                OFF(mmsghdr, msg_hdr); OFF(mmsghdr, msg_len);
                 OFF(cmsghdr, cmsg_len); OFF(cmsghdr, cmsg_level); OFF(cmsghdr, cmsg_type);
 
                 MACRO(CMSG_ALIGN(1)); MACRO(CMSG_ALIGN(13)); MACRO(CMSG_ALIGN(16));

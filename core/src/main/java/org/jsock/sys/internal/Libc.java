@@ -77,6 +77,9 @@ public final class Libc {
             errnoCall("recvfrom", l(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SENDMSG = errnoCall("sendmsg", l(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle RECVMSG = errnoCall("recvmsg", l(JAVA_INT, ADDRESS, JAVA_INT));
+    // vlen is an unsigned int in C; the same 32 bits travel as a Java int.
+    private static final MethodHandle SENDMMSG = errnoCall("sendmmsg", i(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle RECVMMSG = errnoCall("recvmmsg", i(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle READ = errnoCall("read", l(JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle WRITE = errnoCall("write", l(JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle READV = errnoCall("readv", l(JAVA_INT, ADDRESS, JAVA_INT));
@@ -166,6 +169,12 @@ public final class Libc {
     }
     public static long recvmsg(MemorySegment st, int fd, MemorySegment msg, int flags) {
         try { return (long) RECVMSG.invokeExact(st, fd, msg, flags); } catch (Throwable t) { throw bug(t); }
+    }
+    public static int sendmmsg(MemorySegment st, int fd, MemorySegment msgvec, int vlen, int flags) {
+        try { return (int) SENDMMSG.invokeExact(st, fd, msgvec, vlen, flags); } catch (Throwable t) { throw bug(t); }
+    }
+    public static int recvmmsg(MemorySegment st, int fd, MemorySegment msgvec, int vlen, int flags, MemorySegment timeout) {
+        try { return (int) RECVMMSG.invokeExact(st, fd, msgvec, vlen, flags, timeout); } catch (Throwable t) { throw bug(t); }
     }
     public static long read(MemorySegment st, int fd, MemorySegment buf, long len) {
         try { return (long) READ.invokeExact(st, fd, buf, len); } catch (Throwable t) { throw bug(t); }
