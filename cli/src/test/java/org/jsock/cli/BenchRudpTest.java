@@ -224,14 +224,14 @@ class BenchRudpTest {
     void rudpOptionsAreCheckedUpFront() throws Exception {
         for (List<String> args : List.of(
                 List.of("bench", "-c", "127.0.0.1", "--rudp", "-u"),
-                List.of("bench", "-c", "127.0.0.1", "--rudp", "--rudp-cc", "bbr"),
+                List.of("bench", "-c", "127.0.0.1", "--rudp", "--rudp-cc", "vegas"),
                 List.of("bench", "-s", "--rudp", "--rudp-cc", "cubic"))) {
             try (JsockProcess p = JsockProcess.start(args.toArray(String[]::new))) {
                 p.input(new byte[0]);
                 assertEquals(2, p.waitFor(EXIT_S), p.stderr());
                 String expected = switch (args.getLast()) {
                     case "-u" -> "jsock: --rudp takes no -u: they are TCP's and UDP's (rudp's congestion control is --rudp-cc)\n";
-                    case "bbr" -> "jsock: bad --rudp-cc 'bbr': one of newreno, cubic\n";
+                    case "vegas" -> "jsock: bad --rudp-cc 'vegas': one of newreno, cubic, bbr\n";
                     default -> "jsock: --rudp-cc: client options (-c); a server runs the test its client asks for\n";
                 };
                 assertEquals(expected, p.stderr(), String.join(" ", args));
