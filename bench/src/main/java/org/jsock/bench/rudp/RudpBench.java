@@ -460,6 +460,7 @@ public final class RudpBench {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("generated", Instant.now().toString());
         root.put("command", "bench/rudp" + (o.quick() ? " --quick" : "") + " (runs " + o.runs() + ", seed " + o.seed() + ")");
+        root.put("commit", System.getProperty("jsock.commit", "unknown"));
         root.put("machine", RudpReport.machine());
         Map<String, Object> method = new LinkedHashMap<>();
         method.put("link", base().build().describe() + ", in both directions, by org.jsock.rudp.impair.Relay on 127.0.0.1");

@@ -37,7 +37,8 @@ final class RudpReport {
                            RudpBench.Options o) {
         StringBuilder b = new StringBuilder();
         b.append("# rudp over real UDP: the scenario suite, its goals, and KCP\n\n");
-        b.append("Generated ").append(root.get("generated")).append(" by `").append(root.get("command")).append("`. Machine: ")
+        b.append("Generated ").append(root.get("generated")).append(" by `").append(root.get("command")).append("` at commit ")
+                .append(root.get("commit")).append(". Machine: ")
                 .append(machine(root)).append(".\n\n");
         b.append("Every scenario runs through `org.jsock.rudp.impair.Relay` on 127.0.0.1 (real UDP sockets, the link ")
                 .append("imposed both ways). Base link: ").append(RudpBench.base().build().describe())
