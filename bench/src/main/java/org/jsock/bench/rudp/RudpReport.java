@@ -108,8 +108,8 @@ final class RudpReport {
             }
         }
         for (String cond : List.of("2% loss", "5% loss")) {
-            for (String scenario : List.of(big, small)) {
-                Optional<RudpBench.Series> k = find(series, scenario, "kcp", RudpBench.KCP_FAST.name(), cond);
+            for (String scenario : List.of(big, small)) for (String kcp : List.of(RudpBench.KCP_FAST.name(), RudpBench.KCP_CWND.name())) {
+                Optional<RudpBench.Series> k = find(series, scenario, "kcp", kcp, cond);
                 for (String cc : List.of("newreno", "cubic")) {
                     Optional<RudpBench.Series> r = find(series, scenario, "rudp", cc, cond);
                     if (k.isEmpty() || r.isEmpty()) continue;
@@ -169,6 +169,7 @@ final class RudpReport {
                         .append(", ").append(s.condition()).append(", seed ").append(t.seed()).append(": ").append(t.error()).append('\n');
             }
         }
+        if (rows.stream().anyMatch(s -> s.ok() < s.runs())) b.append('\n');
     }
 
     private static String machine(Map<String, Object> root) {
