@@ -89,7 +89,7 @@ final class RudpReport {
             }
             b.append('\n');
         }
-        b.append("Raw numbers, every run: `").append(o.out().resolve("rudp.json")).append("`.\n");
+        b.append("Raw numbers, every run: `rudp.json`, beside this file.\n");
         return b.toString();
     }
 
