@@ -107,21 +107,27 @@ final class ConnectCommand implements Callable<Integer> {
             if (udp) {
                 Relay.datagram(s, in, out, Duration.ofSeconds(wait == null ? 2 : wait), target.toString());
             } else if (tlsConfig != null) {
-                String name = host != null ? host : "localhost";
-                try (org.jsock.tls.TlsSocket t = org.jsock.tls.TlsSocket.client(s, tlsConfig, name, host != null ? Inputs.port(port) : -1)) {
-                    try {
-                        t.handshake();
-                    } catch (IOException e) {
-                        throw new CliException("tls " + target + ": " + org.jsock.tls.TlsErrors.describe(e), 1, e);
-                    }
-                    if (main.trace || verbose) System.err.println("jsock: tls: " + t.session().summary());
-                    Relay.stream(t, in, out, false, target.toString());
-                }
+                relayTls(org.jsock.tls.Transport.of(s), tlsConfig, target, in, out, verbose);
             } else {
                 Relay.stream(s, in, out, false, target.toString());
             }
         }
         return 0;
+    }
+
+    /** TLS over {@code transport} (a TCP or Unix socket, or an rudp connection), then the relay. */
+    private void relayTls(org.jsock.tls.Transport transport, org.jsock.tls.TlsConfig tlsConfig, SockAddr target,
+                          java.io.InputStream in, java.io.OutputStream out, boolean verbose) throws IOException {
+        String name = host != null ? host : "localhost";
+        try (org.jsock.tls.TlsSocket t = org.jsock.tls.TlsSocket.client(transport, tlsConfig, name, host != null ? Inputs.port(port) : -1)) {
+            try {
+                t.handshake();
+            } catch (IOException e) {
+                throw new CliException("tls " + target + ": " + org.jsock.tls.TlsErrors.describe(e), 1, e);
+            }
+            if (main.trace || verbose) System.err.println("jsock: tls: " + t.session().summary());
+            Relay.stream(t, in, out, false, target.toString());
+        }
     }
 
     private int connectRudp(SockAddr target, org.jsock.tls.TlsConfig tlsConfig, boolean verbose) throws IOException {
@@ -141,16 +147,7 @@ final class ConnectCommand implements Callable<Integer> {
             var in = new FileInputStream(FileDescriptor.in);
             var out = new FileOutputStream(FileDescriptor.out);
             if (tlsConfig != null) {
-                String name = host != null ? host : "localhost";
-                try (org.jsock.tls.TlsSocket t = org.jsock.tls.TlsSocket.client(new RudpTransport(s), tlsConfig, name, Inputs.port(port))) {
-                    try {
-                        t.handshake();
-                    } catch (IOException e) {
-                        throw new CliException("tls " + target + ": " + org.jsock.tls.TlsErrors.describe(e), 1, e);
-                    }
-                    if (main.trace || verbose) System.err.println("jsock: tls: " + t.session().summary());
-                    Relay.stream(t, in, out, false, target.toString());
-                }
+                relayTls(new RudpTransport(s), tlsConfig, target, in, out, verbose);
             } else {
                 Relay.stream(s, in, out, false, target.toString());
             }

@@ -1,5 +1,7 @@
 package org.jsock.cli;
 
+import static org.jsock.cli.BenchProcs.*;
+
 import org.jsock.cli.bench.BenchServer;
 import org.jsock.cli.bench.Json;
 import org.jsock.net.SockAddr;
@@ -33,7 +35,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @Timeout(60)
 class BenchTest {
-    private static final long START_MS = 15_000; // a child JVM's start, with room for a loaded machine
     private static final long EXIT_S = 30;
     /** A sane loopback rate: far above what any working TCP path does less than, far below any bug's. */
     private static final double MIN_TCP_BPS = 1e7;
@@ -156,9 +157,6 @@ class BenchTest {
 
     // ---- jsock bench -c against a stock iperf3 -s --------------------------------------------------
 
-    private static final Pattern ROW = Pattern.compile(
-            "^\\[\\s*(\\d+|SUM)\\]\\s+(\\d+\\.\\d\\d)-(\\d+\\.\\d\\d)\\s+sec\\s+(\\d+(?:\\.\\d+)? [KMGT]?Bytes)\\s+(\\d+(?:\\.\\d+)?) ([KMGT]?)bits/sec(.*)$",
-            Pattern.MULTILINE);
 
     @Test
     void jsockClientPrintsIntervalsAndSummaryAgainstIperf3Server() throws Exception {
@@ -345,58 +343,11 @@ class BenchTest {
         return p;
     }
 
-    private static ChildProcess iperf3Server(int port, String... more) throws Exception {
-        List<String> args = new ArrayList<>(List.of("-s", "-1", "-p", Integer.toString(port)));
-        args.addAll(List.of(more));
-        ChildProcess p = iperf3(args.toArray());
-        awaitListening(p, port);
-        return p;
-    }
 
-    private static void awaitListening(ChildProcess p, int port) throws Exception {
-        try {
-            ChildProcess.awaitTcpListening(port, START_MS);
-        } catch (AssertionError e) {
-            p.close();
-            throw new AssertionError(e.getMessage() + p.describe());
-        }
-    }
 
-    /** iperf3 with {@code args} (numbers welcome), stdin closed. */
-    private static ChildProcess iperf3(Object... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("iperf3"));
-        for (Object a : args) cmd.add(a.toString());
-        ChildProcess p = ChildProcess.start(String.join(" ", cmd), cmd);
-        p.closeInput();
-        return p;
-    }
 
-    private static ChildProcess jsock(Object... args) throws IOException {
-        List<String> a = new ArrayList<>();
-        for (Object x : args) a.add(x.toString());
-        ChildProcess p = ChildProcess.jsock(a.toArray(String[]::new));
-        p.closeInput();
-        return p;
-    }
 
-    /** The report rows (stream or [SUM] lines): id, start, end, transfer, rate, unit prefix, rest. */
-    private static List<String[]> rows(String out) {
-        List<String[]> rows = new ArrayList<>();
-        Matcher m = ROW.matcher(out);
-        while (m.find()) rows.add(new String[] {m.group(1), m.group(2), m.group(3), m.group(4), m.group(5), m.group(6), m.group(7).trim()});
-        return rows;
-    }
 
-    private static double rate(String[] row) {
-        double scale = switch (row[5]) {
-            case "K" -> 1e3;
-            case "M" -> 1e6;
-            case "G" -> 1e9;
-            case "T" -> 1e12;
-            default -> 1;
-        };
-        return Double.parseDouble(row[4]) * scale;
-    }
 
     private static void assertSaneRate(double bps, double min) {
         assertTrue(bps > min && bps < MAX_BPS, "rate " + bps + " bits/s");
