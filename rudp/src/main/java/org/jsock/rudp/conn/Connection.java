@@ -49,6 +49,8 @@ public final class Connection {
     private static final int MAX_RETRIES = 4;
     /** The longest a client waits between INITIAL probes, however far the PTO has backed off (docs/rudp.md). */
     private static final long HANDSHAKE_MAX_PROBE_INTERVAL = 2_000_000_000L;
+    /** How long a closer that is still hearing from its peer stays to answer it with CLOSE again. */
+    private static final long CLOSING_REARM_MIN = 2_000_000_000L;
 
     private State state = State.HANDSHAKE;
     private long nextPacketNumber;
@@ -255,8 +257,9 @@ public final class Connection {
                 }
                 // The peer has not seen our CLOSE: send it again, and stay for another three PTOs, as
                 // long as the peer keeps trying (TCP's TIME_WAIT answers a retransmitted FIN the same way).
+                // At least 2 s: the peer's probes back off, and each must still find us here.
                 closeCopies = Math.max(closeCopies, 1);
-                stateDeadline = Math.max(stateDeadline, now + 3 * rtt.pto());
+                stateDeadline = Math.max(stateDeadline, now + Math.max(3 * rtt.pto(), CLOSING_REARM_MIN));
                 return;
             }
             default -> { }
