@@ -40,7 +40,7 @@ public final class RudpBench {
      */
     static final String LOSS_SCENARIO = "transfer, 2 MiB";
     static final int MiB = 1024 * 1024;
-    static final List<String> ALL = List.of("handshake", "transfer", "transfer-cubic", "window-1mib", "kcp", "long-delay",
+    static final List<String> ALL = List.of("handshake", "transfer", "transfer-cubic", "transfer-bbr", "window-1mib", "kcp", "long-delay",
             "handshake-loss", "corruption", "blackout", "connections", "amplification");
 
     /** The base link: 10 Mbit/s, 15 ms one way, a 25-packet drop-tail queue (the QUIC interop runner's). */
@@ -172,8 +172,8 @@ public final class RudpBench {
         if (o.only().contains("handshake")) handshake();
         // The 10 MB transfers: the size, three runs without loss, one run under each loss (see lossBytes).
         List<Condition> lossy = CONDITIONS.subList(1, CONDITIONS.size());
-        for (String cc : List.of("newreno", "cubic")) {
-            if (!o.only().contains(cc.equals("newreno") ? "transfer" : "transfer-cubic")) continue;
+        for (String cc : List.of("newreno", "cubic", "bbr")) {
+            if (!o.only().contains(cc.equals("newreno") ? "transfer" : "transfer-" + cc)) continue;
             series.add(rudpSeries("transfer", cc, small(cc), CONDITIONS.getFirst(), o.runs(), o.transferBytes()));
             for (Condition c : lossy) series.add(rudpSeries("transfer", cc, small(cc), c, 1, o.transferBytes()));
             for (Condition c : lossy) series.add(rudpSeries(LOSS_SCENARIO, cc, small(cc), c, o.lossRuns(), o.lossBytes()));
@@ -181,6 +181,8 @@ public final class RudpBench {
         if (o.only().contains("window-1mib")) {
             for (Condition c : CONDITIONS.subList(0, 2)) {
                 series.add(rudpSeries("transfer, 1 MiB windows", "newreno-1mib", RudpConfig.defaults(), c, 1, o.transferBytes()));
+                series.add(rudpSeries("transfer, 1 MiB windows", "bbr-1mib", RudpConfig.defaults().withCongestionControl("bbr"), c, 1,
+                        o.transferBytes()));
             }
         }
         if (o.only().contains("kcp")) {

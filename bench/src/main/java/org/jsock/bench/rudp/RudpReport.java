@@ -96,13 +96,14 @@ final class RudpReport {
     private static void goals(StringBuilder b, List<RudpBench.Series> series) {
         b.append("## Goals\n\n| goal | target | measured | met |\n|---|---|---|---|\n");
         String big = "transfer", small = RudpBench.LOSS_SCENARIO;
-        for (String cc : List.of("newreno", "cubic")) {
-            find(series, big, "rudp", cc, "no loss").ifPresent(s -> {
+        for (String cc : List.of("newreno", "cubic", "bbr", "newreno-1mib", "bbr-1mib")) {
+            String big2 = cc.endsWith("-1mib") ? "transfer, 1 MiB windows" : big;
+            find(series, big2, "rudp", cc, "no loss").ifPresent(s -> {
                 row(b, "goodput, no loss, 10 MB (" + cc + ")", ">= 90% of 10 Mbit/s", outcome(s, pct(s.linkShare())), s.ok() > 0 && s.linkShare() >= 0.90);
                 row(b, "overhead, no loss, 10 MB (" + cc + ")", "<= 1.10",
                         outcome(s, fmt(s.overhead(), 3) + " (+IP/UDP " + fmt(s.overheadIpUdp(), 3) + ")"), s.ok() > 0 && s.overhead() <= 1.10);
             });
-            for (String scenario : List.of(big, small)) {
+            for (String scenario : List.of(big2, small)) {
                 find(series, scenario, "rudp", cc, "2% loss").ifPresent(s -> row(b, "goodput, 2% loss, " + size(s) + " (" + cc + ")",
                         ">= 75% of 10 Mbit/s", outcome(s, pct(s.linkShare())), s.ok() == s.runs() && s.linkShare() >= 0.75));
             }
@@ -110,7 +111,7 @@ final class RudpReport {
         for (String cond : List.of("2% loss", "5% loss")) {
             for (String scenario : List.of(big, small)) for (String kcp : List.of(RudpBench.KCP_FAST.name(), RudpBench.KCP_CWND.name())) {
                 Optional<RudpBench.Series> k = find(series, scenario, "kcp", kcp, cond);
-                for (String cc : List.of("newreno", "cubic")) {
+                for (String cc : List.of("newreno", "cubic", "bbr")) {
                     Optional<RudpBench.Series> r = find(series, scenario, "rudp", cc, cond);
                     if (k.isEmpty() || r.isEmpty()) continue;
                     RudpBench.Series rs = r.get(), ks = k.get();

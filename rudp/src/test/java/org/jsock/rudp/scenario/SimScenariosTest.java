@@ -90,6 +90,20 @@ class SimScenariosTest {
         }
     }
 
+    /**
+     * Hundreds of separate gaps: before ACK frames were trimmed to their packet and stopped repeating
+     * what the peer had seen, this died past about 146 gaps (an ACK outgrew the datagram).
+     */
+    @Test
+    void transferTenMegabytesUnderTwoPercentRandomLoss() {
+        RudpConfig small = PATIENT.withReceiveWindow(64 * 1024).withSendBuffer(64 * 1024);
+        Impairment lossy = base().loss(0.02).build();
+        Scenario.Result r = new Scenario().seed(8).bytes(10 * 1024 * 1024, 1000).both(lossy).config(small).limitSeconds(300).run().verify();
+        assertTrue(r.clientApps().get(0).conn.stats(0).packetsLost() > 146, "fewer gaps than the old failure needed");
+        double overhead = (double) (r.upStats(0).bytesOffered() + r.downStats(0).bytesOffered()) / (10 * 1024 * 1024 + 1000);
+        assertTrue(overhead < 1.10, "overhead " + overhead);
+    }
+
     @Test
     void corruptionIsDetectedAndRepaired() {
         Impairment corrupting = base().corrupt(0.05).build();
