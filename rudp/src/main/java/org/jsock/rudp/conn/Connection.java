@@ -257,9 +257,10 @@ public final class Connection {
                 }
                 // The peer has not seen our CLOSE: send it again, and stay for another three PTOs, as
                 // long as the peer keeps trying (TCP's TIME_WAIT answers a retransmitted FIN the same way).
-                // At least 2 s: the peer's probes back off, and each must still find us here.
+                // A peer still sending ack-eliciting packets is retransmitting or probing: stay, at
+                // least 2 s, since its probes back off and each must still find us here.
                 closeCopies = Math.max(closeCopies, 1);
-                stateDeadline = Math.max(stateDeadline, now + Math.max(3 * rtt.pto(), CLOSING_REARM_MIN));
+                if (p.ackEliciting()) stateDeadline = Math.max(stateDeadline, now + Math.max(3 * rtt.pto(), CLOSING_REARM_MIN));
                 return;
             }
             default -> { }
