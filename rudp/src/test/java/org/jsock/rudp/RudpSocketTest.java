@@ -121,6 +121,31 @@ class RudpSocketTest {
     }
 
     @Test
+    void largerDatagramsWhenBothSidesAllowThem() throws Exception {
+        RudpConfig jumbo = FAST.withMaxDatagramSize(8000);
+        byte[] data = new byte[1 << 20];
+        new SplittableRandom(3).nextBytes(data);
+        try (RudpListener l = RudpSocket.listen(SockAddr.Inet4.loopback(0), jumbo)) {
+            CompletableFuture<byte[]> server = CompletableFuture.supplyAsync(() -> {
+                try (RudpSocket s = l.accept()) {
+                    return s.inputStream().readAllBytes();
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            }, THREADS);
+            RudpSocket c = RudpSocket.connect(l.localAddress(), jumbo);
+            c.outputStream().write(data);
+            c.close();
+            assertArrayEquals(data, server.get(20, TimeUnit.SECONDS));
+            RudpStats st = c.stats();
+            // Loopback's MTU (65,536) carries 8,000-byte datagrams unfragmented (DF is set).
+            assertTrue(st.bytesSent() / st.packetsSent() > 4000, st.describe());
+        }
+        // Below the 1200-byte floor: refused before any socket exists.
+        assertThrows(IllegalArgumentException.class, () -> FAST.withMaxDatagramSize(1000));
+    }
+
+    @Test
     void closeDeliversEverythingWrittenBeforeIt() throws Exception {
         byte[] data = new byte[2 << 20];
         new SplittableRandom(2).nextBytes(data);
