@@ -178,7 +178,7 @@ final class ListenCommand implements Callable<Integer> {
 
     private int serveMany(Socket ls) throws IOException {
         Semaphore slots = new Semaphore(maxConn == null ? Integer.MAX_VALUE : maxConn);
-        List<Socket> clients = new CopyOnWriteArrayList<>();
+        List<org.jsock.net.ByteStream> clients = new CopyOnWriteArrayList<>();
         OutputStream stdout = new FileOutputStream(FileDescriptor.out);
         if (exec == null) startBroadcast(clients);
         while (true) {
@@ -198,7 +198,8 @@ final class ListenCommand implements Callable<Integer> {
                 c.close();
                 continue;
             }
-            clients.add(c);
+            // Raw stdin would corrupt a TLS stream: with --tls, clients get no broadcast.
+            if (tlsConfig == null) clients.add(c);
             Thread.ofPlatform().daemon(true).name("client " + c.fd()).start(() -> {
                 try (c) {
                     SockAddr peer = c.peerAddress();
@@ -217,13 +218,13 @@ final class ListenCommand implements Callable<Integer> {
     }
 
     /** With -k, stdin goes to every connected client. */
-    private static void startBroadcast(List<Socket> clients) {
+    private static void startBroadcast(List<org.jsock.net.ByteStream> clients) {
         Thread.ofPlatform().daemon(true).name("stdin->clients").start(() -> {
             byte[] buf = new byte[Relay.CHUNK];
             try (InputStream in = new FileInputStream(FileDescriptor.in)) {
                 int n;
                 while ((n = in.read(buf)) > 0) {
-                    for (Socket c : clients) {
+                    for (org.jsock.net.ByteStream c : clients) {
                         try {
                             c.sendAll(buf, 0, n);
                         } catch (IOException ignored) {
@@ -290,6 +291,9 @@ final class ListenCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(new Thread(l::close));
             Semaphore slots = new Semaphore(maxConn == null ? Integer.MAX_VALUE : maxConn);
             OutputStream stdout = new FileOutputStream(FileDescriptor.out);
+            // With -k, stdin goes to every client, as with TCP.
+            List<org.jsock.net.ByteStream> clients = new CopyOnWriteArrayList<>();
+            if (keep && exec == null) startBroadcast(clients);
             while (true) {
                 org.jsock.rudp.RudpSocket c;
                 try {
@@ -309,6 +313,7 @@ final class ListenCommand implements Callable<Integer> {
                     c.abort("server full");
                     continue;
                 }
+                if (tlsConfig == null) clients.add(c);   // as for TCP: no raw stdin into a TLS stream
                 Thread.ofPlatform().daemon(true).name("rudp client " + c.peerAddress()).start(() -> {
                     try {
                         try (c) {
@@ -318,6 +323,7 @@ final class ListenCommand implements Callable<Integer> {
                     } catch (Exception e) {
                         System.err.println("jsock: " + Main.describe(e));
                     } finally {
+                        clients.remove(c);
                         slots.release();
                     }
                 });

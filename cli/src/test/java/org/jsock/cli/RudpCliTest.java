@@ -97,6 +97,27 @@ class RudpCliTest {
     }
 
     @Test
+    void keepListeningSendsStdinToEveryClient() throws Exception {
+        int port = ChildProcess.freePort("127.0.0.1", true);
+        try (ChildProcess s = ChildProcess.jsock("-v", "listen", "--rudp", "-k", "127.0.0.1", "" + port);
+             ChildProcess a = waitReady(s, port);
+             ChildProcess b = ChildProcess.jsock("connect", "--rudp", "127.0.0.1", "" + port)) {
+            long deadline = System.nanoTime() + START_MS * 1_000_000;
+            while (s.stderr().split("rudp connection from", -1).length < 3 && System.nanoTime() < deadline) Thread.sleep(20);
+            s.send("to every client\n");
+            a.awaitStdout("to every client\n", IO_MS);
+            b.awaitStdout("to every client\n", IO_MS);
+            assertEquals("to every client\n", a.stdout());
+            assertEquals("to every client\n", b.stdout());
+        }
+    }
+
+    private static ChildProcess waitReady(ChildProcess server, int port) throws Exception {
+        server.awaitStderr("(rudp)", START_MS);
+        return ChildProcess.jsock("connect", "--rudp", "127.0.0.1", "" + port);
+    }
+
+    @Test
     void closedPortIsRefusedAtOnce() throws Exception {
         int port = ChildProcess.freePort("127.0.0.1", true);
         try (JsockProcess p = JsockProcess.start("connect", "--rudp", "127.0.0.1", "" + port)) {
