@@ -17,16 +17,20 @@ public final class CallState {
     /** Smallest heap-copy buffer: one maximum UDP datagram fits. */
     private static final long MIN_BUFFER = 64 * 1024;
 
-    private final Arena arena = Arena.ofAuto();
+    // One allocation holds every cell: a thread's first call pays for one malloc, not five (a
+    // virtual thread per connection makes its scratch once per connection; JFR showed it).
+    private static final long CAPTURE_SIZE = (Libc.CAPTURE_LAYOUT.byteSize() + 7) & ~7L;
+    private static final long LEN_AT = CAPTURE_SIZE, LEN2_AT = LEN_AT + 4, ADDR_AT = LEN_AT + 8, SMALL_AT = ADDR_AT + 128;
+    private final MemorySegment cells = Arena.ofAuto().allocate(SMALL_AT + 512, 16);
     /** Where each downcall stores errno. */
-    public final MemorySegment capture = arena.allocate(Libc.CAPTURE_LAYOUT);
+    public final MemorySegment capture = cells.asSlice(0, Libc.CAPTURE_LAYOUT.byteSize());
     /** Two socklen_t cells: {@code len} for the call, {@code len2} for a second length. */
-    public final MemorySegment len = arena.allocate(ValueLayout.JAVA_INT);
-    public final MemorySegment len2 = arena.allocate(ValueLayout.JAVA_INT);
+    public final MemorySegment len = cells.asSlice(LEN_AT, 4);
+    public final MemorySegment len2 = cells.asSlice(LEN2_AT, 4);
     /** A sockaddr_storage-sized cell. */
-    public final MemorySegment addr = arena.allocate(128, 8);
+    public final MemorySegment addr = cells.asSlice(ADDR_AT, 128);
     /** Option values and other small structs (tcp_info is the largest, well under 512 bytes). */
-    public final MemorySegment small = arena.allocate(512, 8);
+    public final MemorySegment small = cells.asSlice(SMALL_AT, 512);
     /** errno of this thread's last failed call, as C's errno would read. */
     public int lastErrno;
 
