@@ -29,7 +29,7 @@ public record RudpStats(Duration smoothedRtt, Duration minRtt, long congestionWi
                         String congestionControl) {
     /** One line for logs and the command's -v output. */
     public String describe() {
-        return String.format("rtt %.1f ms (min %.1f), cwnd %d B, sent %d pkts / %d B, received %d pkts / %d B, "
+        return String.format("rtt %.2f ms (min %.2f), cwnd %d B, sent %d pkts / %d B, received %d pkts / %d B, "
                         + "retransmitted %d B, lost %d pkts, duplicates %d, corrupt dropped %d, %s",
                 smoothedRtt.toNanos() / 1e6, minRtt.toNanos() / 1e6, congestionWindow, packetsSent, bytesSent,
                 packetsReceived, bytesReceived, streamBytesRetransmitted, packetsLost, duplicatePackets,
