@@ -3,10 +3,13 @@ package org.jsock.cli;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** What the bench tests share: starting iperf3 and jsock, and reading iperf3-style report rows. */
+import org.jsock.cli.bench.Json;
+
+/** What the bench tests share: starting iperf3 and jsock, and reading iperf3's report rows and JSON. */
 final class BenchProcs {
     private BenchProcs() {}
 
@@ -71,5 +74,38 @@ final class BenchProcs {
             default -> 1;
         };
         return Double.parseDouble(row[4]) * scale;
+    }
+
+    // ---- reading iperf3's JSON (-J) -----------------------------------------------------------
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> obj(Object o, String... path) {
+        Map<String, Object> m = (Map<String, Object>) o;
+        for (String key : path) {
+            Object next = m.get(key);
+            if (!(next instanceof Map)) throw new AssertionError("no object at '" + key + "' in " + Json.write(m));
+            m = (Map<String, Object>) next;
+        }
+        return m;
+    }
+
+    static List<Object> list(Map<String, Object> root, String... path) {
+        Map<String, Object> m = obj(root, java.util.Arrays.copyOf(path, path.length - 1));
+        Object v = m.get(path[path.length - 1]);
+        if (!(v instanceof List<?>)) throw new AssertionError("no list at '" + path[path.length - 1] + "' in " + Json.write(m));
+        return Json.list(m, path[path.length - 1]);
+    }
+
+    static double num(Map<String, Object> root, String... path) {
+        Map<String, Object> m = obj(root, java.util.Arrays.copyOf(path, path.length - 1));
+        Object v = m.get(path[path.length - 1]);
+        if (!(v instanceof Number n)) throw new AssertionError("no number at '" + path[path.length - 1] + "' in " + Json.write(m));
+        return n.doubleValue();
+    }
+
+    static long bytes(Map<String, Object> root, String... path) {
+        String[] p = java.util.Arrays.copyOf(path, path.length + 1);
+        p[path.length] = "bytes";
+        return (long) num(root, p);
     }
 }

@@ -353,34 +353,4 @@ class BenchTest {
         assertTrue(bps > min && bps < MAX_BPS, "rate " + bps + " bits/s");
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> obj(Object o, String... path) {
-        Map<String, Object> m = (Map<String, Object>) o;
-        for (String key : path) {
-            Object next = m.get(key);
-            if (!(next instanceof Map)) throw new AssertionError("no object at '" + key + "' in " + Json.write(m));
-            m = (Map<String, Object>) next;
-        }
-        return m;
-    }
-
-    private static List<Object> list(Map<String, Object> root, String... path) {
-        Map<String, Object> m = obj(root, java.util.Arrays.copyOf(path, path.length - 1));
-        Object v = m.get(path[path.length - 1]);
-        if (!(v instanceof List<?>)) throw new AssertionError("no list at '" + path[path.length - 1] + "' in " + Json.write(m));
-        return Json.list(m, path[path.length - 1]);
-    }
-
-    private static double num(Map<String, Object> root, String... path) {
-        Map<String, Object> m = obj(root, java.util.Arrays.copyOf(path, path.length - 1));
-        Object v = m.get(path[path.length - 1]);
-        if (!(v instanceof Number n)) throw new AssertionError("no number at '" + path[path.length - 1] + "' in " + Json.write(m));
-        return n.doubleValue();
-    }
-
-    private static long bytes(Map<String, Object> root, String... path) {
-        String[] p = java.util.Arrays.copyOf(path, path.length + 1);
-        p[path.length] = "bytes";
-        return (long) num(root, p);
-    }
 }
