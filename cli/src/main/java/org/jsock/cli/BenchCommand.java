@@ -23,8 +23,10 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "Measure throughput, loss and jitter, speaking iperf3's protocol: a stock iperf3 client can test",
-                "against 'jsock bench -s', and 'jsock bench -c' can test against a stock 'iperf3 -s'.",
+                "Measure throughput, loss and jitter with iperf3's protocol (TCP, UDP or rudp).",
+                "",
+                "A stock iperf3 client can test against 'jsock bench -s', and 'jsock bench -c' can test",
+                "against a stock 'iperf3 -s'.",
                 "",
                 "How a test goes: the client opens a TCP control connection (port 5201 by default) and sends a",
                 "random 37-byte cookie; the server answers with one-byte states, and each side sends JSON",
