@@ -68,11 +68,11 @@ public final class RudpListener implements Closeable {
 
     public boolean isClosed() { return closed; }
 
-    /** Endpoint-wide counters: datagrams, corrupt drops, RETRYs, version negotiations, invalid cookies. */
+    /** Endpoint-wide counters: datagrams, corrupt drops, RETRYs, version negotiations, invalid cookies, send drops. */
     public java.util.Map<String, Long> counters() {
         driver.lock.lock();
         try {
-            return driver.endpoint().counters();
+            return driver.counters();
         } finally {
             driver.lock.unlock();
         }

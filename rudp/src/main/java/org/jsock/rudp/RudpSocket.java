@@ -247,7 +247,7 @@ public final class RudpSocket implements ByteStream {
                 driver.touched(conn);
                 if (blocking) {
                     long deadline = System.nanoTime() + driver.endpoint().config().linger().toNanos() + TimeUnit.SECONDS.toNanos(1);
-                    while (!conn.closeDone() && !driver.isStopped()) {
+                    while (!conn.isTerminated() && !driver.isStopped()) {
                         long left = deadline - System.nanoTime();
                         if (left <= 0) break;
                         driver.changed.awaitNanos(left);

@@ -95,12 +95,12 @@ public final class Connection {
 
     // Statistics.
     private long packetsSent, packetsReceived, bytesSent, bytesReceived, streamBytesSent, duplicatePackets;
-    private final Endpoint endpoint;
-    long timerSeq;                       // the endpoint's handle on this connection's current timer
+    // The endpoint's handle on this connection's timer: when it is set for, and which heap entry is current.
+    long timerAt = Long.MAX_VALUE;
+    long timerSeq;
 
-    Connection(Endpoint endpoint, boolean client, RudpConfig config, SockAddr peer, Cid localCid, Cid peerCid,
+    Connection(boolean client, RudpConfig config, SockAddr peer, Cid localCid, Cid peerCid,
                Cid originalDcid, int version, long now) {
-        this.endpoint = endpoint;
         this.client = client;
         this.config = config;
         this.peer = peer;
@@ -144,10 +144,6 @@ public final class Connection {
 
     /** True once nothing more can be read or written (the connection is closing, draining or gone). */
     public boolean isTerminated() { return state == State.CLOSING || state == State.DRAINING || state == State.CLOSED; }
-
-    Cid originalDcid() { return originalDcid; }
-
-    int version() { return version; }
 
     // ---------------------------------------------------------------- application side
 
@@ -231,9 +227,6 @@ public final class Connection {
         enterClosing(now, ErrorCode.APPLICATION_ERROR, reason);
         failure = new RudpException(RudpException.Kind.ABORTED, ErrorCode.APPLICATION_ERROR, reason, "connection aborted: " + reason);
     }
-
-    /** True once a graceful close has delivered everything and sent CLOSE, or the connection ended. */
-    public boolean closeDone() { return isTerminated(); }
 
     private void checkUsable(String call) throws RudpException {
         if (failure != null) throw failure;
@@ -617,15 +610,15 @@ public final class Connection {
         List<Frame> frames = new ArrayList<>(4);
         List<Object> sent = new ArrayList<>(4);
         if (withAck && received.ranges() != null) frames.add(ackFrame(now, PIGGYBACK_ACK_RANGES));
-        Frame.Params params = new Frame.Params((int) Math.min(Integer.MAX_VALUE, config.idleTimeout().toMillis()),
-                config.receiveWindow(), config.maxDatagramSize(), (int) config.maxAckDelay().toMillis());
         if (client && state == State.HANDSHAKE) {
+            Frame.Params params = params();
             frames.add(params);
             sent.add(params);
             initialPending = false;
             return emit(now, out, frames, sent, true);
         }
         if (!client && paramsPending) {
+            Frame.Params params = params();
             frames.add(params);
             sent.add(params);
             paramsPending = false;
@@ -666,6 +659,12 @@ public final class Connection {
         }
         pingPending = false;
         return emit(now, out, frames, sent, true);
+    }
+
+    /** Our transport parameters, as the client's INITIAL and the server's HANDSHAKE carry them. */
+    private Frame.Params params() {
+        return new Frame.Params((int) Math.min(Integer.MAX_VALUE, config.idleTimeout().toMillis()),
+                config.receiveWindow(), config.maxDatagramSize(), (int) config.maxAckDelay().toMillis());
     }
 
     private static int framesSize(List<Frame> frames) {

@@ -16,7 +16,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -43,11 +42,9 @@ public final class Endpoint {
     private final ArrayDeque<Connection> acceptQueue = new ArrayDeque<>();
     private final LinkedHashSet<Connection> dirty = new LinkedHashSet<>();
     private final PriorityQueue<TimerEntry> timers = new PriorityQueue<>();
-    private final Map<Connection, Long> scheduled = new HashMap<>();
     private final ByteBuffer out;
     private long timerSeq;
     private boolean accepting;
-    private Consumer<Connection> onClosed = c -> { };
 
     // Endpoint-wide counters.
     private long corruptDropped, badHeaderDropped, unknownCidDropped, invalidTokenDropped, shortInitialDropped;
@@ -64,11 +61,6 @@ public final class Endpoint {
         this.out = ByteBuffer.allocate(config.maxDatagramSize());
     }
 
-    /** Called when a connection reaches CLOSED and is forgotten. */
-    public void onClosed(Consumer<Connection> listener) { this.onClosed = listener; }
-
-    public boolean isServer() { return server; }
-
     public RudpConfig config() { return config; }
 
     // ---------------------------------------------------------------- application side
@@ -77,7 +69,7 @@ public final class Endpoint {
     public Connection connect(long now, SockAddr serverAddress) {
         Cid local = newCid();
         Cid original = Cid.random(random);
-        Connection c = new Connection(this, true, config, serverAddress, local, original, original,
+        Connection c = new Connection(true, config, serverAddress, local, original, original,
                 config.versions()[0], now);
         byCid.put(local, c);
         touch(c);
@@ -86,8 +78,6 @@ public final class Endpoint {
 
     /** The next connection a client made, or null. */
     public Connection accept() { return acceptQueue.pollFirst(); }
-
-    public int acceptQueueLength() { return acceptQueue.size(); }
 
     /** Stops making connections for new clients; queued ones are aborted. Existing ones go on. */
     public void stopAccepting(long now) {
@@ -206,7 +196,7 @@ public final class Endpoint {
             backlogFullDropped++;   // the client will retry; a slot may be free by then
             return;
         }
-        Connection c = new Connection(this, false, config, from, p.dcid(), p.scid(), p.dcid(), p.version(), now);
+        Connection c = new Connection(false, config, from, p.dcid(), p.scid(), p.dcid(), p.version(), now);
         byCid.put(p.dcid(), c);
         acceptQueue.addLast(c);
         c.onPacket(now, p, length);
@@ -251,25 +241,22 @@ public final class Endpoint {
     public long nextTimer() {
         TimerEntry t;
         while ((t = timers.peek()) != null) {
-            Long at = scheduled.get(t.connection);
-            if (at != null && at == t.at && t.seq == seqOf(t)) return t.at;
-            timers.poll();   // stale
+            if (t.seq == t.connection.timerSeq) return t.at;
+            timers.poll();   // stale: the connection's timer moved since
         }
         return Long.MAX_VALUE;
     }
-
-    private long seqOf(TimerEntry t) { return t.connection.timerSeq; }
 
     /** Runs the timers that fell due by {@code now}, then sends what they produced. */
     public void onTimer(long now) {
         TimerEntry t;
         while ((t = timers.peek()) != null && t.at <= now) {
             timers.poll();
-            Long at = scheduled.get(t.connection);
-            if (at == null || at != t.at || t.seq != t.connection.timerSeq) continue;
-            scheduled.remove(t.connection);
-            t.connection.onTimer(now);
-            touch(t.connection);
+            Connection c = t.connection;
+            if (t.seq != c.timerSeq) continue;
+            c.timerAt = Long.MAX_VALUE;
+            c.onTimer(now);
+            touch(c);
         }
         flush(now);
     }
@@ -296,22 +283,16 @@ public final class Endpoint {
     }
 
     private void reschedule(Connection c, long at) {
-        Long current = scheduled.get(c);
-        if (current != null && current == at) return;
-        if (at == Long.MAX_VALUE) {
-            scheduled.remove(c);
-            return;
-        }
-        scheduled.put(c, at);
-        c.timerSeq = ++timerSeq;
-        timers.add(new TimerEntry(at, c.timerSeq, c));
+        if (c.timerAt == at) return;
+        c.timerAt = at;
+        c.timerSeq = ++timerSeq;   // any earlier heap entry is stale from now on
+        if (at != Long.MAX_VALUE) timers.add(new TimerEntry(at, c.timerSeq, c));
     }
 
     private void forget(Connection c) {
         if (byCid.get(c.localCid()) == c) byCid.remove(c.localCid());
-        scheduled.remove(c);
+        reschedule(c, Long.MAX_VALUE);
         acceptQueue.remove(c);
-        onClosed.accept(c);
     }
 
     private void send(SockAddr to, ByteBuffer datagram) {

@@ -170,6 +170,4 @@ final class RecvStream {
     long readOffset() { return readOffset; }
 
     long duplicateBytes() { return duplicateBytes; }
-
-    long finalSize() { return finalSize; }
 }

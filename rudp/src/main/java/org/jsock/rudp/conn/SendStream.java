@@ -29,8 +29,6 @@ final class SendStream {
     /** Room left for the application. */
     int free() { return (int) (capacity - (written - ackedBase)); }
 
-    boolean isFinished() { return finOffset >= 0; }
-
     /** Copies as much of {@code src} as fits; returns the count (0 when full). */
     int write(ByteBuffer src) {
         if (finOffset >= 0) throw new IllegalStateException("output is shut down");
@@ -49,10 +47,6 @@ final class SendStream {
     void finish() {
         if (finOffset < 0) finOffset = written;
     }
-
-    long written() { return written; }
-
-    long finalSize() { return finOffset; }
 
     /** True if a STREAM frame could be sent now, given the peer's flow-control limit. */
     boolean hasSendable(long flowLimit) {
@@ -130,8 +124,6 @@ final class SendStream {
     long unacked() { return written - ackedBase; }
 
     long retransmittedBytes() { return retransmittedBytes; }
-
-    boolean hasLost() { return !lost.isEmpty(); }
 
     private int index(long offset) { return (int) (offset % ring.length); }
 

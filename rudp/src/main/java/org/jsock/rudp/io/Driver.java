@@ -117,8 +117,16 @@ public final class Driver {
 
     public boolean isStopped() { return stopped; }
 
-    /** Datagrams that could not be sent because the socket's buffer was full (they count as lost). */
-    public long sendDrops() { return sendDrops; }
+    /**
+     * Under {@link #lock}: the endpoint's counters, and the datagrams the socket would not take
+     * (a full buffer: they count as lost) or refused with an error.
+     */
+    public java.util.Map<String, Long> counters() {
+        java.util.Map<String, Long> m = endpoint.counters();
+        m.put("sendDrops", sendDrops);
+        m.put("sendErrors", sendErrors);
+        return m;
+    }
 
     private void sendDatagram(SockAddr to, ByteBuffer datagram) {
         try {
