@@ -62,6 +62,7 @@ public final class Connection {
     private final SendStream send;
     private final RecvStream recv;
     private int maxDatagram;             // ours, lowered to the peer's once its PARAMS arrive
+    private final ByteBuffer streamScratch;   // one packet's worth of stream bytes, reused
 
     private long peerMaxData;            // how far the peer lets us send
     private boolean peerParamsSeen;
@@ -111,6 +112,7 @@ public final class Connection {
         this.createdAt = now;
         this.lastReceived = now;
         this.maxDatagram = config.maxDatagramSize();
+        this.streamScratch = ByteBuffer.allocate(maxDatagram);
         this.rtt = new RttEstimator(config.maxAckDelay().toNanos());
         this.cc = CongestionController.create(config.congestionControl(), maxDatagram);
         this.loss = new LossDetector(rtt, cc);
@@ -638,14 +640,17 @@ public final class Connection {
             dataBlockedSentAt = peerMaxData;
         }
         // Fill the rest with stream data.
+        streamScratch.clear();
         int room = maxDatagram - PacketCodec.SHORT_HEADER_LENGTH - PacketCodec.CRC_LENGTH - framesSize(frames);
         boolean anyStream = false;
         while (canSendStream() && room > Frame.streamOverhead() && send.hasSendable(peerMaxData)) {
             SendStream.Chunk c = send.next(room - Frame.streamOverhead(), peerMaxData);
             if (c == null) break;
-            ByteBuffer data = ByteBuffer.allocate(c.length());
-            send.copy(c.offset(), c.length(), data);
-            data.flip();
+            // The packet's stream bytes go side by side in one reusable buffer: the codec copies
+            // them into the datagram before this method returns.
+            int at = streamScratch.position();
+            send.copy(c.offset(), c.length(), streamScratch);
+            ByteBuffer data = streamScratch.slice(at, c.length());
             Frame.Stream f = new Frame.Stream(c.offset(), data, c.fin());
             frames.add(f);
             sent.add(c);
